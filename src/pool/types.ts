@@ -1,0 +1,59 @@
+/**
+ * The contract between the pool layer (our urllib3) and the layers above it. Nothing here knows
+ * requests' models: bodies are bytes, strings or streams; headers are plain records.
+ */
+import type { Readable } from 'node:stream';
+import type { Retry } from '../retry.js';
+import type { TimeoutConfig } from '../timeout.js';
+
+/** A request body as the pool sends it. Strings are sent as UTF-8. */
+export type PoolBody = Uint8Array | string | Readable | AsyncIterable<Uint8Array> | null;
+
+/** Everything `ConnectionPool.urlopen` / `PoolManager.urlopen` takes besides method and URL. */
+export interface UrlopenOptions {
+  body?: PoolBody | undefined;
+  /** Header names as the caller wrote them; values already validated. */
+  headers?: Record<string, string> | undefined;
+  timeout?: TimeoutConfig | undefined;
+  /** urllib3's `retries`: a Retry, a count, or `false` (no retries, errors raised as they are). */
+  retries?: Retry | number | false | null | undefined;
+  /** Read the whole body before resolving (urllib3's `preload_content`). @default true */
+  preloadContent?: boolean | undefined;
+  /** Decode Content-Encoding. @default true */
+  decodeContent?: boolean | undefined;
+  /**
+   * Gives the body again for a retry. Without it only bytes and strings are resent; a stream body
+   * is never sent twice (PoolUnrewindableBodyError instead).
+   */
+  rewindBody?: (() => PoolBody) | undefined;
+  /** Largest decoded body accepted, in bytes; past it the read fails with DecodeError. */
+  maxResponseSize?: number | null | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** The header map of a raw response: lower-cased names, repeated headers as arrays. */
+export type RawHeaders = Record<string, string | string[] | undefined>;
+
+/** A response from the pool (urllib3's `HTTPResponse`). Its body streams unless preloaded. */
+export interface RawResponse {
+  readonly status: number;
+  readonly reason: string;
+  readonly headers: RawHeaders;
+  /** The URL that was requested (absolute). */
+  readonly url: string;
+  /** The Retry state after this response (its `history`). */
+  readonly retries: Retry | null;
+  /** HTTP version, 11 or 20. */
+  readonly version: number;
+  /** The whole decoded body when it was preloaded, else null until `read()`. */
+  readonly data: Uint8Array | null;
+  /** Decoded body chunks, as they arrive; read-timeout and connection errors are pool errors. */
+  stream(): AsyncIterable<Uint8Array>;
+  /** Reads the rest of the body, decoded. */
+  read(): Promise<Uint8Array>;
+  /** Reads and discards the rest so the connection goes back to the pool. */
+  drain(): Promise<void>;
+  /** Stops reading; the connection is closed rather than reused when the body was not finished. */
+  close(): void;
+  readonly closed: boolean;
+}

@@ -1,0 +1,108 @@
+/**
+ * A Map-like dictionary whose keys compare case-insensitively (requests' `CaseInsensitiveDict`).
+ * Iteration yields the keys in the case they were last set with.
+ *
+ * @example
+ * const h = new CaseInsensitiveDict({ 'Content-Type': 'text/plain' });
+ * h.get('content-type'); // 'text/plain'
+ */
+export type DictInit<V> =
+  | Iterable<readonly [string, V]>
+  | Record<string, V>
+  | CaseInsensitiveDict<V>
+  | null
+  | undefined;
+
+export class CaseInsensitiveDict<V = string> implements Iterable<[string, V]> {
+  readonly #store = new Map<string, [string, V]>();
+
+  constructor(init?: DictInit<V>) {
+    if (init != null) this.update(init);
+  }
+
+  /** Sets every pair of `init` (a record, entries, Headers, or another dict). */
+  update(init: DictInit<V>): this {
+    if (init == null) return this;
+    if (init instanceof CaseInsensitiveDict) {
+      for (const [k, v] of init.#store.values()) this.set(k, v);
+    } else if (typeof (init as Iterable<unknown>)[Symbol.iterator] === 'function') {
+      for (const [k, v] of init as Iterable<readonly [string, V]>) this.set(k, v);
+    } else {
+      for (const k of Object.keys(init)) this.set(k, (init as Record<string, V>)[k] as V);
+    }
+    return this;
+  }
+
+  get size(): number {
+    return this.#store.size;
+  }
+
+  get(key: string): V | undefined {
+    return this.#store.get(key.toLowerCase())?.[1];
+  }
+
+  set(key: string, value: V): this {
+    this.#store.set(key.toLowerCase(), [key, value]);
+    return this;
+  }
+
+  has(key: string): boolean {
+    return this.#store.has(key.toLowerCase());
+  }
+
+  delete(key: string): boolean {
+    return this.#store.delete(key.toLowerCase());
+  }
+
+  clear(): void {
+    this.#store.clear();
+  }
+
+  *keys(): IterableIterator<string> {
+    for (const [k] of this.#store.values()) yield k;
+  }
+
+  *values(): IterableIterator<V> {
+    for (const [, v] of this.#store.values()) yield v;
+  }
+
+  entries(): IterableIterator<[string, V]> {
+    return this.#store.values();
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, V]> {
+    return this.#store.values();
+  }
+
+  forEach(fn: (value: V, key: string, dict: this) => void): void {
+    for (const [k, v] of this.#store.values()) fn(v, k, this);
+  }
+
+  /** Pairs with lower-cased keys, as requests' `lower_items()`. */
+  *lowerItems(): IterableIterator<[string, V]> {
+    for (const [lower, [, v]] of this.#store) yield [lower, v];
+  }
+
+  copy(): CaseInsensitiveDict<V> {
+    return new CaseInsensitiveDict<V>(this);
+  }
+
+  /** Equal when both hold the same lower-cased keys with the same values. */
+  equals(other: DictInit<V>): boolean {
+    const o = other instanceof CaseInsensitiveDict ? other : new CaseInsensitiveDict<V>(other);
+    if (o.size !== this.size) return false;
+    for (const [lower, v] of this.lowerItems()) if (o.get(lower) !== v) return false;
+    return true;
+  }
+
+  /** A plain record with the caller's case. */
+  toJSON(): Record<string, V> {
+    const out: Record<string, V> = {};
+    for (const [k, v] of this.#store.values()) out[k] = v;
+    return out;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'CaseInsensitiveDict';
+  }
+}

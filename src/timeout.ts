@@ -1,0 +1,117 @@
+/**
+ * Timeouts in milliseconds (requests' `timeout=` and urllib3's `Timeout`, the seed's
+ * TimeoutSauce). `null` means no limit; a phase left `undefined` is not limited either, but a
+ * Session or adapter default may fill it in through {@link TimeoutConfig.merge}.
+ */
+
+/** Every form `timeout` accepts. */
+export type TimeoutInput =
+  | number
+  | readonly [connect: number | null, read: number | null]
+  | TimeoutOptions
+  | TimeoutConfig
+  | null
+  | undefined;
+
+export interface TimeoutOptions {
+  /** Time to open the connection (TCP, TLS, proxy tunnel), ms. */
+  connect?: number | null | undefined;
+  /** Every wait for bytes from the server, headers and body, ms. */
+  read?: number | null | undefined;
+  /** Ours: the whole call, from send to the last byte of a non-stream body, ms. */
+  total?: number | null | undefined;
+  /** Ours: waiting for a free connection of a blocking pool, ms. */
+  pool?: number | null | undefined;
+}
+
+const FORMS =
+  'a number of milliseconds, a [connect, read] pair, an object { connect, read, total, pool }, a TimeoutConfig, or null';
+
+function validate(phase: string, value: unknown): number | null | undefined {
+  if (value === undefined || value === null) return value;
+  if (typeof value === 'boolean') {
+    throw new TypeError(`Timeout cannot be a boolean value. ${phase} must be a number or null.`);
+  }
+  if (typeof value !== 'number' || Number.isNaN(value)) {
+    throw new TypeError(
+      `Timeout value ${phase} was ${String(value)}, but it must be a number of milliseconds or null.`,
+    );
+  }
+  if (value <= 0) {
+    throw new RangeError(
+      `Attempted to set ${phase} timeout to ${value}, but the timeout cannot be set to a value less than or equal to 0.`,
+    );
+  }
+  return value;
+}
+
+/** An immutable, validated set of timeouts. */
+export class TimeoutConfig {
+  readonly connect: number | null | undefined;
+  readonly read: number | null | undefined;
+  readonly total: number | null | undefined;
+  readonly pool: number | null | undefined;
+
+  /** @example new TimeoutConfig({ connect: 3_000, read: 10_000 }) */
+  constructor(options: TimeoutOptions = {}) {
+    this.connect = validate('connect', options.connect);
+    this.read = validate('read', options.read);
+    this.total = validate('total', options.total);
+    this.pool = validate('pool', options.pool);
+    Object.freeze(this);
+  }
+
+  /** No limit on any phase. */
+  static readonly NONE: TimeoutConfig = new TimeoutConfig();
+
+  /**
+   * Normalises every accepted form once: a number sets connect and read, as requests does; a pair
+   * is `[connect, read]`; `null` or `undefined` is no limit.
+   * @throws TypeError naming the accepted forms for anything else.
+   */
+  static from(value: TimeoutInput): TimeoutConfig {
+    if (value instanceof TimeoutConfig) return value;
+    if (value === null || value === undefined) return TimeoutConfig.NONE;
+    if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') {
+      const t = validate('connect', value) as number;
+      return new TimeoutConfig({ connect: t, read: t });
+    }
+    if (Array.isArray(value)) {
+      if (value.length !== 2) {
+        throw new TypeError(
+          `Invalid timeout [${value.join(', ')}]. Pass a [connect, read] timeout pair, or a single number to set both timeouts to the same value.`,
+        );
+      }
+      return new TimeoutConfig({ connect: value[0], read: value[1] });
+    }
+    if (typeof value === 'object') {
+      const o = value as TimeoutOptions;
+      const unknown = Object.keys(o).filter(
+        (k) => k !== 'connect' && k !== 'read' && k !== 'total' && k !== 'pool',
+      );
+      if (unknown.length > 0) {
+        throw new TypeError(
+          `Unknown timeout option ${unknown.join(', ')}: timeout takes ${FORMS}.`,
+        );
+      }
+      return new TimeoutConfig(o);
+    }
+    throw new TypeError(`Invalid timeout ${String(value)}: timeout takes ${FORMS}.`);
+  }
+
+  /** Phases of `this` that are `undefined` are taken from `defaults`. */
+  merge(defaults: TimeoutConfig): TimeoutConfig {
+    if (defaults === TimeoutConfig.NONE || this === defaults) return this;
+    if (this === TimeoutConfig.NONE) return defaults;
+    return new TimeoutConfig({
+      connect: this.connect === undefined ? defaults.connect : this.connect,
+      read: this.read === undefined ? defaults.read : this.read,
+      total: this.total === undefined ? defaults.total : this.total,
+      pool: this.pool === undefined ? defaults.pool : this.pool,
+    });
+  }
+
+  toString(): string {
+    return `TimeoutConfig(connect=${this.connect}, read=${this.read}, total=${this.total}, pool=${this.pool})`;
+  }
+}
