@@ -7,7 +7,7 @@ const ORDER = [
   ['_internal'],
   ['timeout', 'retry', 'structures'],
   ['pool'],
-  ['errors', 'status-codes', 'utils', 'cookies', 'auth', 'hooks'],
+  ['errors', 'error-table', 'status-codes', 'utils', 'cookies', 'auth', 'hooks'],
   ['models'],
   ['adapters'],
   ['sessions'],
