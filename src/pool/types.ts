@@ -3,6 +3,7 @@
  * requests' models: bodies are bytes, strings or streams; headers are plain records.
  */
 import type { Readable } from 'node:stream';
+import type { buildConnector } from 'undici';
 import type { Retry } from '../retry.js';
 import type { TimeoutConfig } from '../timeout.js';
 
@@ -56,4 +57,50 @@ export interface RawResponse {
   /** Stops reading; the connection is closed rather than reused when the body was not finished. */
   close(): void;
   readonly closed: boolean;
+}
+
+/**
+ * TLS settings of a pool; part of its pool key. `caId` / `certId` are short stable ids of the CA
+ * and client-certificate sources (a path, a hash) so the key never holds the bytes.
+ */
+export interface TlsSettings {
+  rejectUnauthorized: boolean;
+  ca?: string | Buffer | (string | Buffer)[] | undefined;
+  caId?: string | undefined;
+  cert?: string | Buffer | undefined;
+  key?: string | Buffer | undefined;
+  passphrase?: string | undefined;
+  certId?: string | undefined;
+}
+
+/** The proxy of a pool; part of its pool key. */
+export interface ProxySettings {
+  /** Normalised proxy URL, without credentials. */
+  url: string;
+  /** Headers for the proxy, e.g. Proxy-Authorization. */
+  headers?: Record<string, string> | undefined;
+}
+
+/**
+ * Builds the connector of new connections (undici's `buildConnector.connector`). The connect
+ * timeout is the `timeout.connect` of the call that opens the connection (`null`: no limit).
+ * A connector must fail with a Node/TLS error (ECONNREFUSED, UND_ERR_CONNECT_TIMEOUT, ...) or a
+ * pool error; never with undici's UND_ERR_SOCKET, which undici treats as "retry the connect".
+ */
+export type ConnectorFactory = (opts: {
+  connectTimeout: number | null;
+}) => buildConnector.connector;
+
+/** Live counters of one ConnectionPool, named as undici's pool stats. */
+export interface PoolStats {
+  /** Connections with an open socket. */
+  readonly connected: number;
+  /** Open connections waiting in the pool, ready for reuse. */
+  readonly free: number;
+  /** Calls waiting for a connection (blocking pools). */
+  readonly pending: number;
+  /** Requests on the wire: sent and not yet fully answered. */
+  readonly running: number;
+  /** pending + running. */
+  readonly size: number;
 }
