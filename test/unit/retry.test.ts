@@ -484,3 +484,38 @@ describe('Retry immutability and subclasses', () => {
     assert.equal(n.clock, r.clock);
   });
 });
+
+describe('Retry configuration survives increment', () => {
+  test('every setting is carried to the next Retry', () => {
+    const clock = { now: () => 0, sleep: async () => {} };
+    const random = () => 0.25;
+    const r = new Retry({
+      total: 5,
+      allowedMethods: ['POST'],
+      statusForcelist: [418],
+      backoffFactor: 10,
+      backoffMax: 20,
+      backoffJitter: 30,
+      raiseOnRedirect: false,
+      raiseOnStatus: false,
+      respectRetryAfterHeader: false,
+      retryAfterMax: 40,
+      removeHeadersOnRedirect: ['X-Secret'],
+      clock,
+      random,
+    });
+    const n = r.increment('POST', '/', { response: resp(418) });
+    assert.deepEqual([...(n.allowedMethods ?? [])], ['POST']);
+    assert.deepEqual([...n.statusForcelist], [418]);
+    assert.equal(n.backoffFactor, 10);
+    assert.equal(n.backoffMax, 20);
+    assert.equal(n.backoffJitter, 30);
+    assert.equal(n.raiseOnRedirect, false);
+    assert.equal(n.raiseOnStatus, false);
+    assert.equal(n.respectRetryAfterHeader, false);
+    assert.equal(n.retryAfterMax, 40);
+    assert.deepEqual([...n.removeHeadersOnRedirect], ['x-secret']);
+    assert.equal(n.clock, clock);
+    assert.equal(n.random, random);
+  });
+});
