@@ -327,11 +327,10 @@ export class HTTPDigestAuth extends AuthBase {
       return r;
     }
     state.num401Calls++;
-    this.chal = parseDictHeader(challenge.replace(/digest /i, ''));
-    return (await this.#retry(res, options)) as unknown as Response;
+    return (await this.#retry(res, options, challenge)) as unknown as Response;
   }
 
-  async #retry(r: ResponseLike, options: object): Promise<ResponseLike> {
+  async #retry(r: ResponseLike, options: object, challenge: string): Promise<ResponseLike> {
     const original = r.request!;
     if (original.body != null && !original.bodyIsReplayable) {
       throw new UnrewindableBodyError(
@@ -352,6 +351,8 @@ export class HTTPDigestAuth extends AuthBase {
       );
     }
     prep.prepareCookies(prep.cookies);
+    // Set just before the header is built: concurrent requests share this auth object.
+    this.chal = parseDictHeader(challenge.replace(/digest /i, ''));
     const header = prep.method && prep.url ? this.buildDigestHeader(prep.method, prep.url) : null;
     if (header) prep.headers.set('Authorization', header);
     const next = await r.connection!.send(prep, options);
