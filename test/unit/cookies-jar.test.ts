@@ -111,6 +111,17 @@ describe('RequestsCookieJar lookups', () => {
     assert.deepEqual(jar.getDict({ domain: 'example.com' }), { s: '1' });
   });
 
+  test('toString as str(jar) in requests', () => {
+    const jar = jarWith(['a', '1']);
+    jar.set('b', '2', { domain: 'example.org', path: '/p' });
+    // python str(jar): <RequestsCookieJar[<Cookie a=1 for />, <Cookie b=2 for example.org/p>]>
+    // (a domain cookie is shown with its leading dot here, see JarCookie.domain)
+    assert.equal(
+      String(jar),
+      '<RequestsCookieJar[<Cookie a=1 for />, <Cookie b=2 for .example.org/p>]>',
+    );
+  });
+
   test('iteration yields name, value, domain, path, expires, secure', () => {
     const jar = new RequestsCookieJar();
     const expires = Date.now() + 60_000;
