@@ -1,0 +1,40 @@
+/**
+ * The base every transport adapter extends (requests' `BaseAdapter`). Any subclass can be mounted
+ * on a Session.
+ */
+
+import type { PreparedRequest } from '../models/prepared-request.js';
+import type { Response } from '../models/response.js';
+import type { CertInput } from '../pool/tls.js';
+import type { TimeoutInput } from '../timeout.js';
+
+/** What `send` takes besides the request (requests' `send` keyword arguments). */
+export interface SendOptions {
+  /** Do not read the body before resolving. @default false */
+  stream?: boolean | undefined;
+  timeout?: TimeoutInput;
+  /** `true`, `false`, or a path to a CA bundle file or directory. @default true */
+  verify?: boolean | string | undefined;
+  cert?: CertInput | null | undefined;
+  /** Scheme or scheme://host -> proxy URL. */
+  proxies?: Readonly<Record<string, string>> | null | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export abstract class BaseAdapter {
+  /**
+   * Sends a PreparedRequest and returns its Response.
+   * @subclass
+   */
+  abstract send(request: PreparedRequest, options?: SendOptions): Promise<Response>;
+
+  /**
+   * Releases every connection and resource.
+   * @subclass
+   */
+  abstract close(): Promise<void>;
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

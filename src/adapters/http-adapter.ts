@@ -1,0 +1,260 @@
+/**
+ * requests' HTTPAdapter: the one bridge between requests' models and the pool layer. It turns a
+ * PreparedRequest into `urlopen` arguments, and pool errors into requests' exceptions (through
+ * the one table of error-table.ts).
+ */
+import { LocationParseError } from '../_internal/pool-errors.js';
+import { basicAuthStr } from '../auth.js';
+import { translatePoolError } from '../error-table.js';
+import { InvalidProxyURL, InvalidURL } from '../errors.js';
+import type { PreparedRequest } from '../models/prepared-request.js';
+import type { Response } from '../models/response.js';
+import type { ConnectionPool } from '../pool/connection-pool.js';
+import { PoolManager, type PoolManagerOptions } from '../pool/pool-manager.js';
+import { ProxyManager } from '../pool/proxy-manager.js';
+import { type CertInput, type TlsSettings, tlsSettingsFrom } from '../pool/tls.js';
+import type { RawResponse, UrlopenOptions } from '../pool/types.js';
+import { Retry } from '../retry.js';
+import { TimeoutConfig } from '../timeout.js';
+import { getAuthFromUrl, prependSchemeIfNeeded, selectProxy } from '../utils/proxies.js';
+import { urlDefragAuth } from '../utils/url.js';
+import { BaseAdapter, type SendOptions } from './base-adapter.js';
+import { buildResponse } from './build-response.js';
+
+export interface HTTPAdapterOptions {
+  /** How many connection pools (origins and TLS settings) to keep. @default 10 */
+  poolConnections?: number;
+  /** Kept-alive connections per pool. @default 10 */
+  poolMaxsize?: number;
+  /** A count (`Retry.from(n)`) or a Retry. @default 0, i.e. new Retry({ total: 0, read: false }) */
+  maxRetries?: number | Retry | null;
+  /** Wait for a free connection instead of opening an extra one. @default false */
+  poolBlock?: boolean;
+  /** Ours: speak HTTP/2 when the server offers it over TLS. @default false */
+  http2?: boolean;
+  /** Ours: how long an idle kept-alive connection stays open, ms. @default 4_000 */
+  keepAliveTimeout?: number;
+  /** Ours: largest decoded body accepted, bytes; `null` = no limit. @default null */
+  maxResponseSize?: number | null;
+}
+
+const DEFAULT_RETRIES = new Retry({ total: 0, read: false });
+
+/**
+ * The built-in HTTP(S) transport, with pooling and retries as requests + urllib3 have them.
+ *
+ * @example
+ * const s = new Session();
+ * s.mount('https://', new HTTPAdapter({ poolMaxsize: 32, maxRetries: new Retry({ total: 3, backoffFactor: 200 }) }));
+ */
+export class HTTPAdapter extends BaseAdapter {
+  readonly maxRetries: Retry;
+  readonly config: Readonly<Required<HTTPAdapterOptions>>;
+  poolManager!: PoolManager;
+  /** One ProxyManager per proxy URL (and TLS settings). */
+  readonly proxyManager = new Map<string, ProxyManager>();
+
+  constructor(options: HTTPAdapterOptions = {}) {
+    super();
+    const {
+      poolConnections = 10,
+      poolMaxsize = 10,
+      maxRetries = 0,
+      poolBlock = false,
+      http2 = false,
+      keepAliveTimeout = 4_000,
+      maxResponseSize = null,
+    } = options;
+    this.maxRetries =
+      maxRetries === 0 || maxRetries === null ? DEFAULT_RETRIES : Retry.from(maxRetries);
+    this.config = Object.freeze({
+      poolConnections,
+      poolMaxsize,
+      maxRetries: this.maxRetries,
+      poolBlock,
+      http2,
+      keepAliveTimeout,
+      maxResponseSize,
+    });
+    this.initPoolmanager(poolConnections, poolMaxsize, poolBlock, { keepAliveTimeout, http2 });
+  }
+
+  /**
+   * Builds the PoolManager. Called once by the constructor.
+   * @subclass
+   */
+  initPoolmanager(
+    connections: number,
+    maxsize: number,
+    block = false,
+    poolOptions: Partial<PoolManagerOptions> = {},
+  ): void {
+    this.poolManager = new PoolManager({ ...poolOptions, numPools: connections, maxsize, block });
+  }
+
+  /**
+   * The ProxyManager for `proxy`, built once and cached.
+   * @subclass
+   */
+  proxyManagerFor(proxy: string, proxyOptions: { tls?: TlsSettings } = {}): ProxyManager {
+    let manager = this.proxyManager.get(proxy);
+    if (manager === undefined) {
+      manager = new ProxyManager(proxy, {
+        numPools: this.config.poolConnections,
+        maxsize: this.config.poolMaxsize,
+        block: this.config.poolBlock,
+        keepAliveTimeout: this.config.keepAliveTimeout,
+        proxyHeaders: this.proxyHeaders(proxy),
+        ...proxyOptions,
+      });
+      this.proxyManager.set(proxy, manager);
+    }
+    return manager;
+  }
+
+  /**
+   * The TLS settings for `url`: CA bundle checks, client certificate checks. Missing files raise
+   * before any connection is made.
+   * @subclass
+   */
+  certVerify(
+    _conn: ConnectionPool | null,
+    url: string,
+    verify: boolean | string,
+    cert: CertInput | null | undefined,
+  ): TlsSettings | undefined {
+    if (!isHttps(url)) return undefined;
+    return tlsSettingsFrom(verify, cert ?? undefined);
+  }
+
+  /**
+   * The connection pool for the request, keyed by its origin, TLS settings and proxy.
+   * @subclass
+   */
+  getConnectionWithTlsContext(
+    request: PreparedRequest,
+    verify: boolean | string,
+    proxies: Readonly<Record<string, string>> | null | undefined,
+    cert: CertInput | null | undefined,
+  ): ConnectionPool {
+    const url = request.url!;
+    const tls = this.certVerify(null, url, verify, cert);
+    const proxy = proxies ? selectProxy(url, proxies) : null;
+    const options = tls === undefined ? {} : { tls };
+    if (!proxy) return this.poolManager.connectionFromUrl(url, options);
+    const proxyUrl = prependSchemeIfNeeded(proxy, 'http');
+    let host: string;
+    try {
+      host = new URL(proxyUrl).hostname;
+    } catch {
+      host = '';
+    }
+    if (!host) {
+      throw new InvalidProxyURL(
+        'Please check proxy URL. It is malformed and could be missing the host.',
+        { request },
+      );
+    }
+    return this.proxyManagerFor(proxyUrl).connectionFromUrl(url, options);
+  }
+
+  /**
+   * The request target: the path, or the whole URL when sent through an HTTP proxy.
+   * @subclass
+   */
+  requestUrl(
+    request: PreparedRequest,
+    proxies: Readonly<Record<string, string>> | null | undefined,
+  ): string {
+    const url = request.url!;
+    const proxy = proxies ? selectProxy(url, proxies) : null;
+    if (proxy && !isHttps(url) && !proxy.toLowerCase().startsWith('socks')) {
+      return urlDefragAuth(url);
+    }
+    return request.pathUrl;
+  }
+
+  /**
+   * Adds headers the connection needs. Does nothing by default.
+   * @subclass
+   */
+  addHeaders(_request: PreparedRequest, _options: SendOptions): void {}
+
+  /**
+   * Headers sent to the proxy only: Proxy-Authorization from the proxy URL's credentials.
+   * @subclass
+   */
+  proxyHeaders(proxy: string): Record<string, string> {
+    const [username, password] = getAuthFromUrl(proxy);
+    return username ? { 'Proxy-Authorization': basicAuthStr(username, password) } : {};
+  }
+
+  /**
+   * Builds a Response from the pool's raw response.
+   * @subclass
+   */
+  buildResponse(request: PreparedRequest, raw: RawResponse): Response {
+    return buildResponse(this, request, raw);
+  }
+
+  /**
+   * Sends the request. A response not asked for with `stream: true` is read whole first.
+   * @subclass
+   */
+  async send(request: PreparedRequest, options: SendOptions = {}): Promise<Response> {
+    const { stream = false, verify = true, cert = null, proxies = null } = options;
+    const timeout = TimeoutConfig.from(options.timeout);
+    let pool: ConnectionPool;
+    try {
+      pool = this.getConnectionWithTlsContext(request, verify, proxies, cert);
+    } catch (err) {
+      if (err instanceof LocationParseError)
+        throw new InvalidURL(err.message, { request, cause: err });
+      throw translatePoolError(err, { request });
+    }
+    const url = this.requestUrl(request, proxies);
+    this.addHeaders(request, options);
+    let raw: RawResponse;
+    try {
+      raw = await pool.urlopen(
+        request.method!,
+        url,
+        this.#urlopenOptions(request, timeout, options.signal),
+      );
+    } catch (err) {
+      throw translatePoolError(err, { request });
+    }
+    const response = this.buildResponse(request, raw);
+    if (!stream) await response.read();
+    return response;
+  }
+
+  #urlopenOptions(
+    request: PreparedRequest,
+    timeout: TimeoutConfig,
+    signal: AbortSignal | undefined,
+  ): UrlopenOptions {
+    const options: UrlopenOptions = {
+      body: request.bodyForSend(),
+      headers: request.headers.toJSON(),
+      timeout,
+      retries: this.maxRetries,
+      preloadContent: false,
+      maxResponseSize: this.config.maxResponseSize,
+    };
+    if (request.bodyIsReplayable) options.rewindBody = () => request.bodyForSend();
+    if (signal) options.signal = signal;
+    return options;
+  }
+
+  /** Closes every pool and proxy manager. */
+  async close(): Promise<void> {
+    const managers = [this.poolManager, ...this.proxyManager.values()];
+    this.proxyManager.clear();
+    await Promise.all(managers.map((m) => m.close()));
+  }
+}
+
+function isHttps(url: string): boolean {
+  return url.slice(0, 6).toLowerCase() === 'https:';
+}

@@ -1,0 +1,153 @@
+/**
+ * An adapter for users' own tests: answers from registered routes, records every request, and
+ * never opens a socket. Mount it on a Session for the URLs the code under test calls.
+ *
+ * @example
+ * const mock = new MockAdapter();
+ * mock.register('GET', 'https://api.example.org/items', { json: [{ id: 1 }] });
+ * const s = new Session();
+ * s.mount('https://api.example.org/', mock);
+ * (await s.get('https://api.example.org/items')).json(); // [{ id: 1 }]
+ * mock.calls.length; // 1
+ */
+import { STATUS_CODES } from 'node:http';
+import { ConnectionError } from '../errors.js';
+import type { PreparedRequest } from '../models/prepared-request.js';
+import type { Response } from '../models/response.js';
+import type { RawHeaders } from '../pool/types.js';
+import { BaseAdapter, type SendOptions } from './base-adapter.js';
+import { buildResponse } from './build-response.js';
+import { HTTPAdapter } from './http-adapter.js';
+import { MemoryRawResponse } from './memory-raw.js';
+
+/** What a route answers. */
+export interface MockResponseInit {
+  /** @default 200 */
+  status?: number;
+  reason?: string;
+  headers?: Record<string, string | string[]>;
+  /** Raw body; a string is sent as UTF-8. */
+  body?: string | Uint8Array;
+  /** A JSON body, with `Content-Type: application/json` unless headers give one. */
+  json?: unknown;
+  /** Instead of answering, reject with this error (e.g. `new ConnectTimeout('...')`). */
+  error?: Error;
+}
+
+export type MockResponder =
+  | MockResponseInit
+  | ((request: PreparedRequest) => MockResponseInit | Promise<MockResponseInit>);
+
+/** A URL matcher: the exact URL, a RegExp, or a predicate. */
+export type MockUrl = string | RegExp | ((url: string) => boolean);
+
+export interface MockRoute {
+  /** Upper-case method, or `'*'` for any. */
+  method: string;
+  url: MockUrl;
+  responder: MockResponder;
+  /** How many requests the route has answered. */
+  calls: number;
+  /** Answer at most this many times, then let later routes match. `null` = unbounded. */
+  times: number | null;
+}
+
+export interface MockAdapterOptions {
+  /** When no route matches: throw ConnectionError (default) or pass to a real HTTPAdapter. */
+  passthrough?: boolean;
+}
+
+export class MockAdapter extends BaseAdapter {
+  readonly routes: MockRoute[] = [];
+  /** Every request sent, in order (matched or not). */
+  readonly calls: PreparedRequest[] = [];
+  readonly #passthrough: HTTPAdapter | null;
+
+  constructor(options: MockAdapterOptions = {}) {
+    super();
+    this.#passthrough = options.passthrough ? new HTTPAdapter() : null;
+  }
+
+  /** Adds a route; the first matching route with answers left wins. */
+  register(
+    method: string,
+    url: MockUrl,
+    responder: MockResponder = {},
+    options: { times?: number | null } = {},
+  ): MockRoute {
+    const route: MockRoute = {
+      method: method.toUpperCase(),
+      url,
+      responder,
+      calls: 0,
+      times: options.times ?? null,
+    };
+    this.routes.push(route);
+    return route;
+  }
+
+  /** Forgets every route and recorded call. */
+  reset(): void {
+    this.routes.length = 0;
+    this.calls.length = 0;
+  }
+
+  override async send(request: PreparedRequest, options: SendOptions = {}): Promise<Response> {
+    this.calls.push(request);
+    const route = this.#match(request);
+    if (route === undefined) {
+      if (this.#passthrough) return this.#passthrough.send(request, options);
+      throw new ConnectionError(`No mock route matches ${request.method} ${request.url}`, {
+        request,
+      });
+    }
+    route.calls++;
+    const init =
+      typeof route.responder === 'function' ? await route.responder(request) : route.responder;
+    if (init.error) throw init.error;
+    return this.#build(request, init);
+  }
+
+  #match(request: PreparedRequest): MockRoute | undefined {
+    const url = request.url ?? '';
+    return this.routes.find(
+      (r) =>
+        (r.method === '*' || r.method === request.method) &&
+        (r.times === null || r.calls < r.times) &&
+        (typeof r.url === 'string'
+          ? r.url === url
+          : r.url instanceof RegExp
+            ? r.url.test(url)
+            : r.url(url)),
+    );
+  }
+
+  async #build(request: PreparedRequest, init: MockResponseInit): Promise<Response> {
+    const status = init.status ?? 200;
+    const headers: RawHeaders = {};
+    for (const [k, v] of Object.entries(init.headers ?? {})) headers[k.toLowerCase()] = v;
+    let body: Uint8Array;
+    if (init.json !== undefined) {
+      body = Buffer.from(JSON.stringify(init.json));
+      headers['content-type'] ??= 'application/json';
+    } else {
+      body =
+        typeof init.body === 'string' ? Buffer.from(init.body) : (init.body ?? new Uint8Array(0));
+    }
+    headers['content-length'] ??= String(body.length);
+    const raw = new MemoryRawResponse(
+      status,
+      init.reason ?? STATUS_CODES[status] ?? '',
+      headers,
+      request.url ?? '',
+      body,
+    );
+    const response = buildResponse(this, request, raw);
+    await response.read();
+    return response;
+  }
+
+  override async close(): Promise<void> {
+    await this.#passthrough?.close();
+  }
+}

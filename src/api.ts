@@ -1,0 +1,50 @@
+/**
+ * Module-level verbs (requests' `api.py`): each call uses a short-lived Session that is closed
+ * afterwards.
+ *
+ * @example
+ * import requests from 'requests-ts';
+ * const r = await requests.get('https://example.org/', { params: { q: 'x' }, timeout: 5_000 });
+ */
+import type { Response } from './models/response.js';
+import { type RequestOptions, Session } from './sessions/session.js';
+
+/** Sends a request with a new Session, closed once the response is read (or, when streamed, released). */
+export async function request(
+  method: string,
+  url: string,
+  options?: RequestOptions,
+): Promise<Response> {
+  const session = new Session();
+  try {
+    return await session.request(method, url, options);
+  } finally {
+    // A streamed body is still being read: close the pools once it is done with.
+    if (options?.stream) session.close().catch(() => {});
+    else await session.close();
+  }
+}
+
+export function get(url: string, options?: RequestOptions): Promise<Response> {
+  return request('GET', url, options);
+}
+export function options(url: string, options?: RequestOptions): Promise<Response> {
+  return request('OPTIONS', url, options);
+}
+/** HEAD; redirects are not followed unless `allowRedirects: true`. */
+export function head(url: string, options: RequestOptions = {}): Promise<Response> {
+  return request('HEAD', url, { allowRedirects: false, ...options });
+}
+export function post(url: string, options?: RequestOptions): Promise<Response> {
+  return request('POST', url, options);
+}
+export function put(url: string, options?: RequestOptions): Promise<Response> {
+  return request('PUT', url, options);
+}
+export function patch(url: string, options?: RequestOptions): Promise<Response> {
+  return request('PATCH', url, options);
+}
+/** DELETE (also exported as `delete`). */
+export function del(url: string, options?: RequestOptions): Promise<Response> {
+  return request('DELETE', url, options);
+}

@@ -1,0 +1,106 @@
+/**
+ * requests-ts: Python's requests (with urllib3 beneath it) for TypeScript on Node.js.
+ * The only barrel: every public name is exported here, and the default export holds them all.
+ */
+
+import { VERSION } from './_internal/version.js';
+import { BaseAdapter } from './adapters/base-adapter.js';
+import { HTTPAdapter } from './adapters/http-adapter.js';
+import { MockAdapter } from './adapters/mock-adapter.js';
+import { del, get, head, options, patch, post, put, request } from './api.js';
+import { AuthBase, HTTPBasicAuth, HTTPDigestAuth, HTTPProxyAuth } from './auth.js';
+import { RequestsCookieJar } from './cookies.js';
+import * as errors from './errors.js';
+import { PreparedRequest } from './models/prepared-request.js';
+import { Request } from './models/request.js';
+import { Response } from './models/response.js';
+import { Retry } from './retry.js';
+import { Session } from './sessions/session.js';
+import { codes } from './status-codes.js';
+import { CaseInsensitiveDict } from './structures.js';
+import { TimeoutConfig } from './timeout.js';
+import { getEncodingFromHeaders } from './utils/encoding.js';
+import { parseHeaderLinks } from './utils/links.js';
+import { getEnvironProxies, selectProxy, shouldBypassProxies } from './utils/proxies.js';
+import { requoteUri } from './utils/url.js';
+
+export type { SendOptions } from './adapters/base-adapter.js';
+export type { HTTPAdapterOptions } from './adapters/http-adapter.js';
+export type { MockAdapterOptions, MockRoute } from './adapters/mock-adapter.js';
+export type { AuthInput } from './auth.js';
+export * from './errors.js';
+export { RequestHistory } from './retry.js';
+export type { RequestOptions, SessionSendOptions } from './sessions/session.js';
+export type { TimeoutInput, TimeoutOptions } from './timeout.js';
+export {
+  AuthBase,
+  BaseAdapter,
+  CaseInsensitiveDict,
+  codes,
+  del,
+  del as delete,
+  get,
+  getEncodingFromHeaders,
+  getEnvironProxies,
+  HTTPAdapter,
+  HTTPBasicAuth,
+  HTTPDigestAuth,
+  HTTPProxyAuth,
+  head,
+  MockAdapter,
+  options,
+  PreparedRequest,
+  parseHeaderLinks,
+  patch,
+  post,
+  put,
+  Request,
+  RequestsCookieJar,
+  Response,
+  Retry,
+  request,
+  requoteUri,
+  Session,
+  selectProxy,
+  shouldBypassProxies,
+  TimeoutConfig,
+  VERSION as version,
+};
+
+/** Everything above in one object: `import requests from 'requests-ts'`. */
+const requests = {
+  request,
+  get,
+  options,
+  head,
+  post,
+  put,
+  patch,
+  delete: del,
+  del,
+  Session,
+  HTTPAdapter,
+  BaseAdapter,
+  MockAdapter,
+  Retry,
+  TimeoutConfig,
+  Request,
+  PreparedRequest,
+  Response,
+  CaseInsensitiveDict,
+  RequestsCookieJar,
+  AuthBase,
+  HTTPBasicAuth,
+  HTTPDigestAuth,
+  HTTPProxyAuth,
+  codes,
+  requoteUri,
+  getEncodingFromHeaders,
+  parseHeaderLinks,
+  getEnvironProxies,
+  shouldBypassProxies,
+  selectProxy,
+  version: VERSION,
+  ...errors,
+};
+export default requests;

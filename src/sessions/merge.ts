@@ -1,0 +1,83 @@
+/**
+ * How a request's settings combine with the Session's (requests' `merge_setting` and
+ * `merge_hooks`): the request wins, and a `null` value in a merged mapping removes the key.
+ */
+
+import type { ResponseHook } from '../hooks.js';
+import { CaseInsensitiveDict } from '../structures.js';
+
+/** `{ response: hook or hooks }`, as requests' `hooks=`. */
+export type HooksInput = { response?: ResponseHook | readonly ResponseHook[] | null | undefined };
+
+export type Pairs<V> = Iterable<readonly [string, V]> | Readonly<Record<string, V>>;
+
+function isMapping(value: unknown): value is Pairs<unknown> {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    !(value instanceof Uint8Array) &&
+    !(typeof (value as { pipe?: unknown }).pipe === 'function')
+  );
+}
+
+function* pairsOf<V>(value: Pairs<V>): Iterable<readonly [string, V]> {
+  if (
+    value instanceof CaseInsensitiveDict ||
+    value instanceof Map ||
+    value instanceof URLSearchParams
+  ) {
+    yield* value as Iterable<readonly [string, V]>;
+  } else if (Symbol.iterator in (value as object)) {
+    yield* value as Iterable<readonly [string, V]>;
+  } else {
+    for (const key of Object.keys(value)) yield [key, (value as Record<string, V>)[key] as V];
+  }
+}
+
+/**
+ * The request's setting over the Session's. Mappings are merged key by key (request wins) and
+ * keys set to `null` are dropped, as requests' `merge_setting`.
+ */
+export function mergeSetting<T>(
+  requestSetting: T | null | undefined,
+  sessionSetting: T | null | undefined,
+): T | null | undefined {
+  if (sessionSetting == null) return requestSetting;
+  if (requestSetting == null) return sessionSetting;
+  if (!isMapping(sessionSetting) || !isMapping(requestSetting)) return requestSetting;
+  const merged = new Map<string, unknown>();
+  for (const [k, v] of pairsOf(sessionSetting)) merged.set(k, v);
+  for (const [k, v] of pairsOf(requestSetting)) merged.set(k, v);
+  for (const [k, v] of merged) if (v == null) merged.delete(k);
+  return Object.fromEntries(merged) as T;
+}
+
+/**
+ * Headers of the Session and of the request, case-insensitively; a `null` request value removes a
+ * Session header. Allocates one dict.
+ */
+export function mergeHeaders(
+  requestHeaders: Pairs<string | null> | Headers | null | undefined,
+  sessionHeaders: CaseInsensitiveDict<string | null>,
+): CaseInsensitiveDict<string> {
+  const merged = new CaseInsensitiveDict<string | null>(sessionHeaders);
+  if (requestHeaders != null) {
+    merged.update(requestHeaders as Pairs<string | null>);
+  }
+  for (const [k, v] of merged) if (v == null) merged.delete(k);
+  return merged as CaseInsensitiveDict<string>;
+}
+
+/** requests' `merge_hooks`: an empty hook list on either side does not wipe the other's. */
+export function mergeHooks(
+  requestHooks: HooksInput | null | undefined,
+  sessionHooks: HooksInput | null | undefined,
+): HooksInput | null | undefined {
+  if (sessionHooks == null || isEmptyList(sessionHooks.response)) return requestHooks;
+  if (requestHooks == null || isEmptyList(requestHooks.response)) return sessionHooks;
+  return mergeSetting(requestHooks, sessionHooks);
+}
+
+function isEmptyList(value: unknown): boolean {
+  return Array.isArray(value) && value.length === 0;
+}

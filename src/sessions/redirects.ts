@@ -1,0 +1,186 @@
+/**
+ * requests' `SessionRedirectMixin`: following redirects, and what changes at each hop (method,
+ * body, auth, proxies, cookies).
+ */
+import type { BaseAdapter, SendOptions } from '../adapters/base-adapter.js';
+import { basicAuthStr } from '../auth.js';
+import { extractCookiesToJar, mergeCookies, type RequestsCookieJar } from '../cookies.js';
+import { ChunkedEncodingError, ContentDecodingError, TooManyRedirects } from '../errors.js';
+import type { PreparedRequest } from '../models/prepared-request.js';
+import type { Response } from '../models/response.js';
+import { getNetrcAuth } from '../utils/netrc.js';
+import { getAuthFromUrl, resolveProxies } from '../utils/proxies.js';
+import { requoteUri } from '../utils/url.js';
+
+const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'http:': '80', 'https:': '443' };
+const REDIRECT_PURGED_HEADERS = ['Content-Length', 'Content-Type', 'Transfer-Encoding'] as const;
+
+/** Options of one hop: SendOptions plus whether to yield requests instead of sending them. */
+export interface RedirectOptions extends SendOptions {
+  yieldRequests?: boolean;
+}
+
+export abstract class SessionRedirectMixin {
+  abstract maxRedirects: number;
+  abstract trustEnv: boolean;
+  abstract cookies: RequestsCookieJar;
+  abstract send(
+    request: PreparedRequest,
+    options?: SendOptions & { allowRedirects?: boolean },
+  ): Promise<Response>;
+  abstract getAdapter(url: string): BaseAdapter;
+
+  /** The Location of a redirect response, or null. Non-ASCII bytes are read as UTF-8. */
+  getRedirectTarget(response: Response): string | null {
+    if (!response.isRedirect) return null;
+    const location = response.headers.get('location');
+    if (location === undefined) return null;
+    // Node reads header bytes as latin1; servers mostly send UTF-8 (requests does the same).
+    return /[^\x00-\x7f]/.test(location)
+      ? Buffer.from(location, 'latin1').toString('utf8')
+      : location;
+  }
+
+  /** Whether Authorization must go when redirecting from `oldUrl` to `newUrl`. */
+  shouldStripAuth(oldUrl: string, newUrl: string): boolean {
+    const oldP = new URL(oldUrl);
+    const newP = new URL(newUrl);
+    if (oldP.hostname !== newP.hostname) return true;
+    // URL drops default ports, so '' stands for "default or none", as (80, None) does in requests.
+    if (
+      oldP.protocol === 'http:' &&
+      oldP.port === '' &&
+      newP.protocol === 'https:' &&
+      newP.port === ''
+    ) {
+      return false;
+    }
+    const changedScheme = oldP.protocol !== newP.protocol;
+    const changedPort = oldP.port !== newP.port;
+    const dflt = DEFAULT_PORTS[oldP.protocol];
+    const isDefault = (p: string) => p === '' || p === dflt;
+    if (!changedScheme && isDefault(oldP.port) && isDefault(newP.port)) return false;
+    return changedPort || changedScheme;
+  }
+
+  /** 303 -> GET (HEAD stays), 302 -> GET, 301 from POST -> GET, as browsers and requests do. */
+  rebuildMethod(prepared: PreparedRequest, response: Response): void {
+    let method = prepared.method;
+    const status = response.statusCode;
+    if ((status === 303 || status === 302) && method !== 'HEAD') method = 'GET';
+    if (status === 301 && method === 'POST') method = 'GET';
+    prepared.method = method;
+  }
+
+  /** Drops Authorization on a new origin; re-applies netrc auth for the new host. */
+  rebuildAuth(prepared: PreparedRequest, response: Response): void {
+    const original = response.request;
+    if (prepared.headers.has('Authorization') && original?.url && prepared.url) {
+      if (this.shouldStripAuth(original.url, prepared.url))
+        prepared.headers.delete('Authorization');
+    }
+    const netrc = this.trustEnv && prepared.url ? getNetrcAuth(prepared.url) : null;
+    if (netrc) prepared.prepareAuth(netrc);
+  }
+
+  /** Proxies re-selected for the new URL; Proxy-Authorization rebuilt, never sent into a tunnel. */
+  rebuildProxies(
+    prepared: PreparedRequest,
+    proxies: Readonly<Record<string, string>> | null | undefined,
+  ): Record<string, string> {
+    const scheme = new URL(prepared.url!).protocol.slice(0, -1);
+    const newProxies = resolveProxies(prepared, proxies ?? null, this.trustEnv);
+    prepared.headers.delete('Proxy-Authorization');
+    const proxy = newProxies[scheme];
+    if (proxy !== undefined && !scheme.startsWith('https')) {
+      const [username, password] = getAuthFromUrl(proxy);
+      if (username && password)
+        prepared.headers.set('Proxy-Authorization', basicAuthStr(username, password));
+    }
+    return newProxies;
+  }
+
+  /**
+   * Follows the redirects of `response`, yielding each new response (or, with `yieldRequests`,
+   * the next PreparedRequest without sending it).
+   */
+  async *resolveRedirects(
+    response: Response,
+    request: PreparedRequest,
+    options: RedirectOptions = {},
+  ): AsyncGenerator<Response | PreparedRequest, void, void> {
+    const { yieldRequests = false, ...sendOptions } = options;
+    let proxies = sendOptions.proxies;
+    const history: Response[] = [];
+    let url = this.getRedirectTarget(response);
+    let previousFragment = fragmentOf(request.url ?? '');
+    while (url) {
+      const prepared = request.copy();
+      response.history = history.slice();
+      history.push(response);
+      await consume(response);
+      if (response.history.length >= this.maxRedirects) {
+        throw new TooManyRedirects(`Exceeded ${this.maxRedirects} redirects.`, { response });
+      }
+      response.close();
+      [url, previousFragment] = this.#nextUrl(url, response.url, previousFragment);
+      prepared.url = url;
+      this.rebuildMethod(prepared, response);
+      if (response.statusCode !== 307 && response.statusCode !== 308) {
+        for (const header of REDIRECT_PURGED_HEADERS) prepared.headers.delete(header);
+        prepared.body = null;
+      }
+      this.#rebuildCookies(prepared, request, response);
+      proxies = this.rebuildProxies(prepared, proxies);
+      this.rebuildAuth(prepared, response);
+      request = prepared;
+      if (yieldRequests) {
+        yield request;
+        return;
+      }
+      response = await this.send(request, { ...sendOptions, proxies, allowRedirects: false });
+      url = this.getRedirectTarget(response);
+      yield response;
+    }
+  }
+
+  #nextUrl(location: string, base: string, previousFragment: string): [string, string] {
+    if (location.startsWith('//')) location = `${new URL(base).protocol}${location}`;
+    const hash = location.indexOf('#');
+    if (hash === -1 && previousFragment) location = `${location}#${previousFragment}`;
+    else if (hash !== -1 && hash < location.length - 1) previousFragment = location.slice(hash + 1);
+    const absolute = /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(location);
+    const url = absolute ? requoteUri(location) : new URL(requoteUri(location), base).href;
+    return [url, previousFragment];
+  }
+
+  #rebuildCookies(prepared: PreparedRequest, original: PreparedRequest, response: Response): void {
+    prepared.headers.delete('Cookie');
+    const jar = prepared.cookies;
+    const setCookie = response.raw?.headers['set-cookie'];
+    if (setCookie !== undefined && original.url) {
+      extractCookiesToJar(
+        jar,
+        original.url,
+        typeof setCookie === 'string' ? [setCookie] : setCookie,
+      );
+    }
+    mergeCookies(jar, this.cookies);
+    prepared.prepareCookies(jar);
+  }
+}
+
+function fragmentOf(url: string): string {
+  const hash = url.indexOf('#');
+  return hash === -1 ? '' : url.slice(hash + 1);
+}
+
+/** Reads the rest of a redirect response so its connection goes back to the pool. */
+async function consume(response: Response): Promise<void> {
+  try {
+    await response.read();
+  } catch (err) {
+    if (!(err instanceof ChunkedEncodingError || err instanceof ContentDecodingError)) throw err;
+    await response.raw?.drain().catch(() => {});
+  }
+}

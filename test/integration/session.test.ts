@@ -1,0 +1,200 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import requests, {
+  ConnectionError,
+  HTTPAdapter,
+  HTTPError,
+  InvalidSchema,
+  InvalidURL,
+  MissingSchema,
+  ReadTimeout,
+  Session,
+  Timeout,
+} from '../../src/index.js';
+import { closedPort, startServer, type TestServer } from '../helpers/server.js';
+
+interface Echo {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  connectionId: number;
+}
+
+describe('Session round trips against a real server', () => {
+  let server: TestServer;
+  let s: Session;
+  before(async () => {
+    server = await startServer();
+    s = new Session();
+  });
+  after(async () => {
+    await s.close();
+    await server.close();
+  });
+
+  test('GET sends the default headers and merges params with the URL query', async () => {
+    const r = await s.get(`${server.url}/path?a=1`, { params: { b: '2', c: ['x', 'y'] } });
+    const echo = r.json<Echo>();
+    assert.equal(r.statusCode, 200);
+    assert.equal(echo.method, 'GET');
+    assert.equal(echo.url, '/path?a=1&b=2&c=x&c=y');
+    assert.match(echo.headers['user-agent']!, /^requests-ts\/\d+\.\d+\.\d+$/);
+    assert.equal(echo.headers['accept'], '*/*');
+    assert.match(echo.headers['accept-encoding']!, /gzip/);
+    assert.equal(r.url, `${server.url}/path?a=1&b=2&c=x&c=y`);
+    assert.equal(r.ok, true);
+  });
+
+  test('POST json sends a JSON body with its Content-Type and Content-Length', async () => {
+    const r = await s.post(`${server.url}/items`, { json: { a: 1, b: [true, null] } });
+    const echo = r.json<Echo>();
+    assert.equal(echo.method, 'POST');
+    assert.equal(echo.headers['content-type'], 'application/json');
+    assert.deepEqual(JSON.parse(echo.body), { a: 1, b: [true, null] });
+    assert.equal(echo.headers['content-length'], String(Buffer.byteLength(echo.body)));
+  });
+
+  test('form data is url-encoded; a body-less POST sends Content-Length: 0', async () => {
+    let echo = (
+      await s.post(`${server.url}/f`, { data: { q: 'a b', n: ['1', '2'] } })
+    ).json<Echo>();
+    assert.equal(echo.headers['content-type'], 'application/x-www-form-urlencoded');
+    assert.equal(echo.body, 'q=a+b&n=1&n=2');
+    echo = (await s.post(`${server.url}/empty`)).json<Echo>();
+    assert.equal(echo.headers['content-length'], '0');
+  });
+
+  test('Session headers persist; a request header of null removes one for that request only', async () => {
+    s.headers.set('X-Team', 'core');
+    let echo = (
+      await s.get(server.url, { headers: { 'x-extra': '1', Accept: null } })
+    ).json<Echo>();
+    assert.equal(echo.headers['x-team'], 'core');
+    assert.equal(echo.headers['x-extra'], '1');
+    assert.equal(echo.headers['accept'], undefined);
+    echo = (await s.get(server.url)).json<Echo>();
+    assert.equal(echo.headers['accept'], '*/*');
+    s.headers.delete('X-Team');
+  });
+
+  test('basic auth from a [user, pass] tuple', async () => {
+    const echo = (await s.get(server.url, { auth: ['user', 'pass'] })).json<Echo>();
+    assert.equal(
+      echo.headers['authorization'],
+      `Basic ${Buffer.from('user:pass').toString('base64')}`,
+    );
+  });
+
+  test('sequential requests reuse one kept-alive connection (server side and pool stats)', async () => {
+    const local = new Session();
+    try {
+      const ids = new Set<number>();
+      for (let i = 0; i < 5; i++)
+        ids.add((await local.get(`${server.url}/k${i}`)).json<Echo>().connectionId);
+      assert.equal(ids.size, 1);
+      const adapter = local.getAdapter(server.url) as HTTPAdapter;
+      const pools = [...adapter.poolManager.pools.values()];
+      assert.equal(pools.length, 1);
+      assert.equal(pools[0]!.stats.connected, 1);
+      assert.equal(pools[0]!.stats.free, 1);
+    } finally {
+      await local.close();
+    }
+  });
+
+  test("raiseForStatus raises HTTPError with requests' message", async () => {
+    const notFound = await startServer((_req, res) => {
+      res.writeHead(404);
+      res.end('no');
+    });
+    try {
+      const r = await s.get(`${notFound.url}/x`);
+      assert.equal(r.statusCode, 404);
+      assert.throws(
+        () => r.raiseForStatus(),
+        (err: unknown) => {
+          assert.ok(err instanceof HTTPError);
+          assert.equal(err.message, `404 Client Error: Not Found for url: ${notFound.url}/x`);
+          assert.equal(err.response, r);
+          return true;
+        },
+      );
+    } finally {
+      await notFound.close();
+    }
+  });
+
+  test('a stream response is read on demand', async () => {
+    const r = await s.get(server.url, { stream: true });
+    assert.throws(() => r.content, /read\(\)/);
+    const chunks: Uint8Array[] = [];
+    for await (const c of r.iterContent({ chunkSize: 8 })) chunks.push(c as Uint8Array);
+    assert.equal(JSON.parse(Buffer.concat(chunks).toString()).method, 'GET');
+  });
+
+  test('the Session timeout is the default of every request', async () => {
+    const slow = await startServer(() => new Promise(() => {}));
+    const local = new Session();
+    local.timeout = 100;
+    try {
+      await assert.rejects(
+        local.get(slow.url),
+        (err: unknown) => err instanceof ReadTimeout && err instanceof Timeout,
+      );
+    } finally {
+      await local.close();
+      await slow.close();
+    }
+  });
+});
+
+describe("errors mapped to requests' classes", () => {
+  test('a refused connection is a ConnectionError naming the URL', async () => {
+    const port = await closedPort();
+    await assert.rejects(requests.get(`http://127.0.0.1:${port}/x`), (err: unknown) => {
+      assert.ok(err instanceof ConnectionError, String(err));
+      assert.match((err as Error).message, /Max retries exceeded with url: \/x/);
+      assert.ok(!(err instanceof Timeout));
+      return true;
+    });
+  });
+
+  test('bad URLs raise MissingSchema, InvalidSchema and InvalidURL before any connection', async () => {
+    await assert.rejects(
+      requests.get('example.org/x'),
+      (e: unknown) => e instanceof MissingSchema && /No scheme supplied/.test((e as Error).message),
+    );
+    await assert.rejects(requests.get('ftp://example.org/x'), InvalidSchema);
+    await assert.rejects(requests.get('http://'), InvalidURL);
+  });
+
+  test('getAdapter picks the longest mounted prefix, case-insensitively', async () => {
+    const s = new Session();
+    const a = new HTTPAdapter();
+    const b = new HTTPAdapter();
+    s.mount('http://example.org/', a);
+    s.mount('http://example.org/api/', b);
+    assert.equal(s.getAdapter('HTTP://EXAMPLE.org/api/v1'), b);
+    assert.equal(s.getAdapter('http://example.org/other'), a);
+    assert.throws(() => s.getAdapter('gopher://x'), InvalidSchema);
+    assert.deepEqual([...s.adapters.keys()].slice(0, 2), [
+      'http://example.org/api/',
+      'http://example.org/',
+    ]);
+    await s.close();
+  });
+
+  test('await using closes the Session', async () => {
+    const server = await startServer();
+    let adapter: HTTPAdapter;
+    {
+      await using s = new Session();
+      adapter = s.getAdapter(server.url) as HTTPAdapter;
+      await s.get(server.url);
+      assert.equal(adapter.poolManager.pools.size, 1);
+    }
+    assert.equal(adapter.poolManager.pools.size, 0);
+    await server.close();
+  });
+});
