@@ -1,0 +1,501 @@
+/**
+ * urllib3's HTTPConnectionPool on undici: the connections to one origin (with one set of TLS and
+ * proxy settings), and `urlopen` with the Retry loop. Each connection is a single-connection
+ * undici Client, so the pool itself decides reuse (LIFO), overflow and blocking as urllib3 does.
+ */
+import {
+  ClosedPoolError,
+  ConnectTimeoutError,
+  MaxRetryError,
+  NewConnectionError,
+  PoolProxyError,
+  PoolSSLError,
+  PoolUnrewindableBodyError,
+  ProtocolError,
+  ReadTimeoutError,
+  TotalTimeoutError,
+} from '../_internal/pool-errors.js';
+import { Retry } from '../retry.js';
+import { TimeoutConfig } from '../timeout.js';
+import { type ClientOptions, type ConnectionOwner, PooledConnection } from './connection.js';
+import { defaultConnectorFactory } from './connector.js';
+import { connectionCreated, connectionDiscarded, retrying } from './diagnostics.js';
+import { Exchange, type ExchangeOwner } from './exchange.js';
+import { parseUrl, pathOf, type RequestTarget } from './parse-url.js';
+import type { BodyOptions, PoolResponse } from './raw-response.js';
+import { prepareHeaders } from './request-headers.js';
+import type {
+  ConnectorFactory,
+  PoolBody,
+  PoolStats,
+  ProxySettings,
+  RawResponse,
+  TlsSettings,
+  UrlopenOptions,
+} from './types.js';
+import { Waiter } from './waiter.js';
+
+/** Options of a {@link ConnectionPool}. */
+export interface ConnectionPoolOptions {
+  scheme: 'http' | 'https';
+  /** Lower case; an IPv6 address in brackets. */
+  host: string;
+  port: number;
+  /** Idle kept-alive connections kept; with `block`, connections open at all. @default 1 */
+  maxsize?: number | undefined;
+  /** Wait (up to `timeout.pool`) for a free connection instead of opening an extra one. @default false */
+  block?: boolean | undefined;
+  /** TLS settings of the default connector (https only). */
+  tls?: TlsSettings | null | undefined;
+  /** The proxy this pool goes through; informational here, the connector does the work. */
+  proxy?: ProxySettings | null | undefined;
+  /** Opens connections; @default undici's buildConnector with `tls` and the call's connect timeout. */
+  connectorFactory?: ConnectorFactory | undefined;
+  /** `absolute`: send `GET http://host/path` (an HTTP proxy); `origin`: `GET /path`. @default 'origin' */
+  requestTargetMode?: 'origin' | 'absolute' | undefined;
+  /** Headers added to every request unless it sets them (e.g. Proxy-Authorization). */
+  extraHeaders?: Record<string, string> | undefined;
+  /** Headers of a call that gives none (urllib3's pool `headers`). */
+  headers?: Record<string, string> | undefined;
+  /** How long an idle connection stays open, ms; a shorter server Keep-Alive hint wins. @default 4_000 */
+  keepAliveTimeout?: number | undefined;
+  /** Retries of a call that gives none. @default Retry.DEFAULT (3) */
+  retries?: Retry | number | false | null | undefined;
+  /** Timeouts of a call that gives none. @default TimeoutConfig.NONE */
+  timeout?: TimeoutConfig | undefined;
+  /** Offer HTTP/2 through ALPN (https). @default false */
+  http2?: boolean | undefined;
+  /** The pool key this pool is stored under (set by PoolManager). */
+  key?: string | undefined;
+}
+
+const RETRYABLE: readonly Function[] = [
+  NewConnectionError,
+  ConnectTimeoutError,
+  ReadTimeoutError,
+  ProtocolError,
+  PoolSSLError,
+  PoolProxyError,
+];
+
+function isRetryable(err: unknown): err is Error {
+  for (const cls of RETRYABLE) if (err instanceof cls) return true;
+  return false;
+}
+
+function abortTotal(controller: AbortController, pool: ConnectionPool, path: string, ms: number) {
+  controller.abort(
+    new TotalTimeoutError(
+      pool.urlOf(path),
+      `${pool.poolName}: The request took longer than its total timeout. (total timeout=${ms} ms)`,
+    ),
+  );
+}
+
+/**
+ * The connections to one origin.
+ * @example
+ * const pool = new ConnectionPool({ scheme: 'http', host: '127.0.0.1', port: 8080, maxsize: 4 });
+ * const r = await pool.urlopen('GET', '/status', { timeout: new TimeoutConfig({ read: 5_000 }) });
+ */
+export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
+  readonly scheme: 'http' | 'https';
+  readonly host: string;
+  readonly port: number;
+  readonly maxsize: number;
+  readonly block: boolean;
+  readonly key: string;
+  readonly tls: TlsSettings | null;
+  readonly proxy: ProxySettings | null;
+  /** urllib3's description: `HTTPConnectionPool(host='h', port=80)`. */
+  readonly poolName: string;
+
+  readonly #origin: string;
+  readonly #base: string;
+  readonly #absolute: boolean;
+  readonly #extraHeaders: Record<string, string> | undefined;
+  readonly #headers: Record<string, string> | undefined;
+  readonly #retries: Retry | number | false | null;
+  readonly #timeout: TimeoutConfig;
+  readonly #clientOptions: ClientOptions;
+  readonly #connectorFactory: ConnectorFactory;
+  readonly #connectors = new Map<number | null, ReturnType<ConnectorFactory>>();
+  /** Open connections, busy or idle. */
+  readonly #all = new Set<PooledConnection>();
+  /** Idle connections; the last one returned is used first. */
+  readonly #idle: PooledConnection[] = [];
+  readonly #waiters: Waiter[] = [];
+  #connected = 0;
+  #running = 0;
+  #closed = false;
+
+  constructor(options: ConnectionPoolOptions) {
+    const { scheme, host, port } = options;
+    this.scheme = scheme;
+    this.host = host;
+    this.port = port;
+    this.maxsize = positiveInteger('maxsize', options.maxsize ?? 1);
+    this.block = options.block ?? false;
+    this.tls = options.tls ?? null;
+    this.proxy = options.proxy ?? null;
+    this.#origin = `${scheme}://${host}:${port}`;
+    this.key = options.key ?? this.#origin;
+    const isDefault = port === (scheme === 'https' ? 443 : 80);
+    this.#base = `${scheme}://${isDefault ? host : `${host}:${port}`}`;
+    this.poolName = `${scheme === 'https' ? 'HTTPS' : 'HTTP'}ConnectionPool(host='${host}', port=${port})`;
+    this.#absolute = options.requestTargetMode === 'absolute';
+    this.#extraHeaders = options.extraHeaders;
+    this.#headers = options.headers;
+    this.#retries = options.retries ?? null;
+    this.#timeout = options.timeout ?? TimeoutConfig.NONE;
+    this.#clientOptions = {
+      pipelining: 1,
+      keepAliveTimeout: options.keepAliveTimeout ?? 4_000,
+      headersTimeout: 0,
+      bodyTimeout: 0,
+      allowH2: options.http2 ?? false,
+    };
+    this.#connectorFactory =
+      options.connectorFactory ??
+      defaultConnectorFactory(scheme === 'https' ? this.tls : null, options.http2 ?? false);
+  }
+
+  /** Live counters: open sockets, idle ones, waiting calls, requests on the wire. */
+  get stats(): PoolStats {
+    const pending = this.#waiters.length;
+    const running = this.#running;
+    return {
+      connected: this.#connected,
+      free: this.#idle.length,
+      pending,
+      running,
+      size: pending + running,
+    };
+  }
+
+  /** True once {@link close} was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  toString(): string {
+    return this.poolName;
+  }
+
+  /**
+   * Sends a request and resolves with the response once its headers arrived (or its whole body,
+   * with `preloadContent`, the default). Retries as `options.retries` says (urllib3's urlopen).
+   * @param url A path (`/a?b`), or an absolute URL; absolute when the pool sends absolute-form.
+   * @throws pool errors (src/_internal/pool-errors.ts), MaxRetryError when retries run out, or
+   *   the signal's reason when `options.signal` aborts.
+   */
+  urlopen(method: string, url: string, options: UrlopenOptions = {}): Promise<RawResponse> {
+    if (this.#absolute) {
+      const target = parseUrl(url);
+      return this.#run(method, target.url, target.authority, url, options);
+    }
+    return this.#run(method, pathOf(url), undefined, url, options);
+  }
+
+  /** urlopen for a URL the caller has parsed already (PoolManager). @internal */
+  urlopenTarget(
+    method: string,
+    target: RequestTarget,
+    options: UrlopenOptions,
+  ): Promise<RawResponse> {
+    if (this.#absolute) return this.#run(method, target.url, target.authority, target.url, options);
+    return this.#run(method, target.path, undefined, target.url, options);
+  }
+
+  /** The absolute URL of a request target. */
+  urlOf(target: string): string {
+    return target.charCodeAt(0) === 47 /* / */ ? this.#base + target : target;
+  }
+
+  async #run(
+    method: string,
+    path: string,
+    host: string | undefined,
+    url: string,
+    options: UrlopenOptions,
+  ): Promise<RawResponse> {
+    const timeout = options.timeout ?? this.#timeout;
+    const headers = prepareHeaders(options.headers ?? this.#headers, this.#extraHeaders, host);
+    const body: BodyOptions = {
+      decodeContent: options.decodeContent ?? true,
+      maxSize: options.maxResponseSize ?? null,
+    };
+    let signal = options.signal;
+    let timer: NodeJS.Timeout | undefined;
+    if (timeout.total != null) {
+      const controller = new AbortController();
+      timer = setTimeout(abortTotal, timeout.total, controller, this, path, timeout.total);
+      signal =
+        signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal]);
+    }
+    try {
+      const call: Call = { method, path, url, headers, timeout, body, signal, options };
+      return await this.#retryLoop(call);
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+    }
+  }
+
+  /** urllib3's urlopen recursion, as a loop. */
+  async #retryLoop(call: Call): Promise<RawResponse> {
+    const { method, url, signal, options } = call;
+    let retries = Retry.from(options.retries ?? this.#retries, { redirect: false });
+    let sendBody: PoolBody = options.body ?? null;
+    let freeRetry = true;
+    for (let attempt = 0; ; attempt++) {
+      signal?.throwIfAborted();
+      let exchange: Exchange | null = null;
+      let response: PoolResponse;
+      try {
+        const got = this.#acquire(call.timeout, signal, attempt > 0);
+        const conn = got instanceof PooledConnection ? got : await got;
+        exchange = this.#dispatch(conn, call, sendBody);
+        response = await exchange.promise;
+        if (options.preloadContent ?? true) await preload(response);
+      } catch (err) {
+        if (signal?.aborted) throw signal.reason;
+        if (!isRetryable(err)) throw err;
+        // A request that never reached a reused socket: the server never saw it.
+        if (
+          freeRetry &&
+          exchange &&
+          !exchange.started &&
+          exchange.conn.used &&
+          err instanceof ProtocolError
+        ) {
+          freeRetry = false;
+          continue;
+        }
+        retries = retries.increment(method, url, { error: err, pool: this });
+        sendBody = rewind(sendBody, options, exchange, err);
+        this.#publishRetry(call, retries, err, null);
+        await retries.sleep(null, signal);
+        continue;
+      }
+      const next = await this.#statusRetry(call, retries, response);
+      if (next === null) {
+        response.retries = retries;
+        return response;
+      }
+      retries = next;
+      sendBody = rewind(sendBody, options, exchange, null);
+      this.#publishRetry(call, retries, null, response.status);
+      await retries.sleep(response, signal);
+    }
+  }
+
+  /** The Retry for another try after this response, or null to return it. */
+  async #statusRetry(call: Call, retries: Retry, response: PoolResponse): Promise<Retry | null> {
+    const hasRetryAfter = Boolean(response.headers['retry-after']);
+    if (!retries.isRetry(call.method, response.status, hasRetryAfter)) return null;
+    let next: Retry;
+    try {
+      next = retries.increment(call.method, call.url, { response, pool: this });
+    } catch (err) {
+      if (err instanceof MaxRetryError && !retries.raiseOnStatus) return null;
+      await response.drain().catch(noop);
+      throw err;
+    }
+    await response.drain().catch(noop);
+    return next;
+  }
+
+  #publishRetry(call: Call, retries: Retry, error: unknown, status: number | null): void {
+    if (!retrying.hasSubscribers) return;
+    const { method, url } = call;
+    retrying.publish({ pool: this.poolName, method, url, retries: String(retries), error, status });
+  }
+
+  #dispatch(conn: PooledConnection, call: Call, body: PoolBody): Exchange {
+    const { timeout } = call;
+    const read = timeout.read ?? null;
+    const exchange = new Exchange(
+      this,
+      conn,
+      call.method,
+      call.path,
+      timeout,
+      call.body,
+      call.signal,
+    );
+    this.#running++;
+    conn.client.dispatch(
+      {
+        method: call.method,
+        path: call.path,
+        headers: call.headers ?? null,
+        body: body as string | Uint8Array | null,
+        headersTimeout: read ?? 0,
+        bodyTimeout: read ?? 0,
+      },
+      exchange,
+    );
+    return exchange;
+  }
+
+  // ---- connections ----
+
+  #acquire(
+    timeout: TimeoutConfig,
+    signal: AbortSignal | undefined,
+    retrying: boolean,
+  ): PooledConnection | Promise<PooledConnection> {
+    // A call already under way may finish its retries on a pool closed meanwhile (LRU eviction).
+    if (this.#closed && !retrying) throw new ClosedPoolError(`${this.poolName}: Pool is closed.`);
+    const idle = this.#idle;
+    while (idle.length > 0) {
+      const conn = idle.pop()!;
+      conn.idle = false;
+      if (conn.connected) return conn;
+      this.#drop(conn);
+    }
+    const connect = timeout.connect ?? null;
+    if (!this.block || this.#all.size < this.maxsize) return this.#open(connect);
+    const waiter = new Waiter(this, connect, timeout.pool ?? null, signal);
+    this.#waiters.push(waiter);
+    return waiter.promise;
+  }
+
+  #open(connectTimeout: number | null): PooledConnection {
+    let connector = this.#connectors.get(connectTimeout);
+    if (connector === undefined) {
+      if (this.#connectors.size >= 16) this.#connectors.clear();
+      connector = this.#connectorFactory({ connectTimeout });
+      this.#connectors.set(connectTimeout, connector);
+    }
+    const conn = new PooledConnection(this, this.#origin, this.#clientOptions, connector);
+    this.#all.add(conn);
+    if (connectionCreated.hasSubscribers) {
+      connectionCreated.publish({ pool: this.poolName, connection: conn.id });
+    }
+    return conn;
+  }
+
+  /** Closes a connection for good; it no longer counts against `maxsize`. */
+  #drop(conn: PooledConnection): Promise<void> {
+    if (!this.#all.delete(conn)) return Promise.resolve();
+    return conn.destroy();
+  }
+
+  /** An exchange ended: the connection goes back to the pool, to a waiter, or is closed. */
+  finish(conn: PooledConnection, reusable: boolean): void {
+    this.#running--;
+    if (!reusable || this.#closed || conn.closed || !conn.connected) {
+      void this.#drop(conn);
+      this.#serveWaiter(null);
+      return;
+    }
+    conn.used = true;
+    if (this.#serveWaiter(conn)) return;
+    if (this.#idle.length < this.maxsize) {
+      conn.idle = true;
+      this.#idle.push(conn);
+      return;
+    }
+    if (connectionDiscarded.hasSubscribers) {
+      connectionDiscarded.publish({
+        pool: this.poolName,
+        connection: conn.id,
+        maxsize: this.maxsize,
+      });
+    }
+    void this.#drop(conn);
+  }
+
+  /** Gives `conn` (or, when null, a new connection) to the first waiting call, if any. */
+  #serveWaiter(conn: PooledConnection | null): boolean {
+    const waiter = this.#waiters.shift();
+    if (waiter === undefined) return false;
+    waiter.grant(conn ?? this.#open(waiter.connectTimeout));
+    return true;
+  }
+
+  /** A waiting call gave up (pool timeout or abort). @internal */
+  forgetWaiter(waiter: Waiter): void {
+    const i = this.#waiters.indexOf(waiter);
+    if (i !== -1) this.#waiters.splice(i, 1);
+  }
+
+  connectionUp(_conn: PooledConnection): void {
+    this.#connected++;
+  }
+
+  connectionDown(conn: PooledConnection): void {
+    this.#connected--;
+    if (!conn.idle) return;
+    conn.idle = false;
+    const i = this.#idle.indexOf(conn);
+    if (i !== -1) this.#idle.splice(i, 1);
+    void this.#drop(conn);
+  }
+
+  /**
+   * Closes the pool: idle connections now, busy ones when their response is done; waiting calls
+   * fail with ClosedPoolError, new calls too.
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const error = new ClosedPoolError(`${this.poolName}: Pool is closed.`);
+    for (const waiter of this.#waiters.splice(0)) waiter.fail(error);
+    const idle = this.#idle.splice(0);
+    await Promise.all(idle.map((conn) => this.#drop(conn)));
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+/** What one urlopen call fixed before its first try. */
+interface Call {
+  readonly method: string;
+  readonly path: string;
+  readonly url: string;
+  readonly headers: Record<string, string> | undefined;
+  readonly timeout: TimeoutConfig;
+  readonly body: BodyOptions;
+  readonly signal: AbortSignal | undefined;
+  readonly options: UrlopenOptions;
+}
+
+async function preload(response: PoolResponse): Promise<void> {
+  try {
+    await response.read();
+  } catch (err) {
+    response.close();
+    throw err;
+  }
+}
+
+/**
+ * The body for the next try: `rewindBody()` when given; bytes and strings again; a stream only if
+ * it never reached a socket. A stream that may have been (partly) sent is never sent twice.
+ */
+function rewind(
+  body: PoolBody,
+  options: UrlopenOptions,
+  exchange: Exchange | null,
+  cause: unknown,
+): PoolBody {
+  if (options.rewindBody !== undefined) return options.rewindBody();
+  if (body === null || typeof body === 'string' || body instanceof Uint8Array) return body;
+  if (exchange === null || !exchange.started) return body;
+  throw new PoolUnrewindableBodyError(
+    'The request body is a stream that was already (partly) sent, so it cannot be sent again for a retry; give a rewindBody function, or a bytes or string body.',
+    { cause },
+  );
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`${name} must be a whole number of at least 1, got ${value}.`);
+  }
+  return value;
+}
+
+function noop(): void {}

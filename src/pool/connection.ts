@@ -1,0 +1,70 @@
+/**
+ * One pooled connection: a single-connection undici Client (pipelining 1), so the pool decides,
+ * as urllib3 does, which connection each request uses, how many stay open and which are closed.
+ */
+import { Client } from 'undici';
+import type { ConnectorFactory } from './types.js';
+
+/** What a connection tells its pool. */
+export interface ConnectionOwner {
+  /** The socket opened. */
+  connectionUp(conn: PooledConnection): void;
+  /** The socket closed (the server closed it, an error, the keep-alive timer, or close()). */
+  connectionDown(conn: PooledConnection): void;
+}
+
+/** undici Client options shared by every connection of a pool; built once per pool. */
+export type ClientOptions = Omit<Client.Options, 'connect'>;
+
+let nextId = 0;
+
+/** A kept-alive connection to one origin, reused request after request. */
+export class PooledConnection {
+  /** Unique id, for logs and diagnostics. */
+  readonly id = ++nextId;
+  readonly client: Client;
+  /** A socket is open. */
+  connected = false;
+  /** It already carried a whole response, so a socket failure may be a stale keep-alive. */
+  used = false;
+  /** Waiting in the pool's free list. */
+  idle = false;
+  /** Closed for good (it never goes back to the pool). */
+  closed = false;
+  readonly #owner: ConnectionOwner;
+
+  constructor(
+    owner: ConnectionOwner,
+    origin: string,
+    options: ClientOptions,
+    connect: ReturnType<ConnectorFactory>,
+  ) {
+    this.#owner = owner;
+    this.client = new Client(origin, { ...options, connect });
+    this.client.on('connect', this.#onConnect);
+    this.client.on('disconnect', this.#onDisconnect);
+    // Connect failures also reach the request that asked; this keeps them from being unhandled.
+    this.client.on('connectionError', noop);
+  }
+
+  readonly #onConnect = (): void => {
+    this.connected = true;
+    this.#owner.connectionUp(this);
+  };
+
+  readonly #onDisconnect = (): void => {
+    if (!this.connected) return;
+    this.connected = false;
+    this.#owner.connectionDown(this);
+  };
+
+  /** Closes the socket at once; requests still on it fail with `reason`. */
+  destroy(reason?: unknown): Promise<void> {
+    this.closed = true;
+    this.idle = false;
+    if (this.client.destroyed) return Promise.resolve();
+    return this.client.destroy((reason as Error | undefined) ?? null).catch(noop);
+  }
+}
+
+function noop(): void {}

@@ -1,0 +1,27 @@
+/**
+ * The default way a pool opens connections: undici's buildConnector with the pool's TLS settings
+ * and the connect timeout of the call that opens the connection.
+ */
+import { buildConnector } from 'undici';
+import type { ConnectorFactory, TlsSettings } from './types.js';
+
+/** undici's connector options for `tls` (https), or none (http). */
+export function tlsConnectOptions(tls: TlsSettings | null): buildConnector.BuildOptions {
+  if (tls === null) return {};
+  const options: buildConnector.BuildOptions = { rejectUnauthorized: tls.rejectUnauthorized };
+  if (tls.ca !== undefined) options.ca = tls.ca;
+  if (tls.cert !== undefined) options.cert = tls.cert;
+  if (tls.key !== undefined) options.key = tls.key;
+  if (tls.passphrase !== undefined) options.passphrase = tls.passphrase;
+  return options;
+}
+
+/**
+ * A ConnectorFactory over undici's buildConnector.
+ * @example new ConnectionPool({ scheme: 'https', host, port, connectorFactory: defaultConnectorFactory(tls, false) })
+ */
+export function defaultConnectorFactory(tls: TlsSettings | null, http2: boolean): ConnectorFactory {
+  const base = tlsConnectOptions(tls);
+  return ({ connectTimeout }) =>
+    buildConnector({ ...base, allowH2: http2, timeout: connectTimeout ?? 0 });
+}

@@ -1,0 +1,192 @@
+/**
+ * One request/response on one pooled connection: the undici dispatch handler. It speaks undici's
+ * core handler interface (onConnect/onHeaders/onData/onComplete/onError), the one Client calls
+ * natively, so no adapter layer or header re-parse sits between the socket and our response.
+ */
+import type { PooledConnection } from './connection.js';
+import { type BodyOptions, PoolResponse, type ResponseSource } from './raw-response.js';
+import type { RawHeaders } from './types.js';
+import { asPoolError } from './undici-errors.js';
+
+/** What an exchange needs from its pool. */
+export interface ExchangeOwner {
+  readonly poolName: string;
+  readonly host: string;
+  /** The absolute URL of a request target (a path, or already absolute). */
+  urlOf(target: string): string;
+  /** The exchange is over; `reusable` says whether the connection may serve another request. */
+  finish(conn: PooledConnection, reusable: boolean): void;
+}
+
+/** A reason the caller closed the response with: the connection is dropped, nobody is told. */
+const CLOSED_BY_CALLER = new Error('The response was closed before its body was read.');
+
+/** One request/response exchange; also the error context of everything that goes wrong in it. */
+export class Exchange implements ResponseSource {
+  phase: 'connect' | 'request' | 'body' = 'connect';
+  received = 0;
+  expected: number | null = null;
+  abortReason: unknown = undefined;
+  /** Resolves with the response once its headers arrived. */
+  readonly promise: Promise<PoolResponse>;
+
+  readonly #owner: ExchangeOwner;
+  readonly conn: PooledConnection;
+  readonly #method: string;
+  readonly #target: string;
+  readonly #body: BodyOptions;
+  readonly #signal: AbortSignal | undefined;
+  readonly connectTimeout: number | null;
+  readonly readTimeout: number | null;
+  #url: string | null = null;
+  #resolve!: (response: PoolResponse) => void;
+  #reject!: (err: unknown) => void;
+  #abort: ((err?: Error) => void) | null = null;
+  #resume: (() => void) | null = null;
+  #response: PoolResponse | null = null;
+  #done = false;
+
+  constructor(
+    owner: ExchangeOwner,
+    conn: PooledConnection,
+    method: string,
+    target: string,
+    timeouts: {
+      readonly connect?: number | null | undefined;
+      readonly read?: number | null | undefined;
+    },
+    body: BodyOptions,
+    signal: AbortSignal | undefined,
+  ) {
+    this.#owner = owner;
+    this.conn = conn;
+    this.#method = method;
+    this.#target = target;
+    this.connectTimeout = timeouts.connect ?? null;
+    this.readTimeout = timeouts.read ?? null;
+    this.#body = body;
+    this.#signal = signal;
+    this.promise = new Promise<PoolResponse>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    signal?.addEventListener('abort', this);
+  }
+
+  get url(): string {
+    return (this.#url ??= this.#owner.urlOf(this.#target));
+  }
+
+  get poolName(): string {
+    return this.#owner.poolName;
+  }
+
+  get host(): string {
+    return this.#owner.host;
+  }
+
+  /** The request was handed to the socket: from here on it may have been (partly) sent. */
+  get started(): boolean {
+    return this.phase !== 'connect';
+  }
+
+  // ---- undici's handler interface ----
+
+  onConnect(abort: (err?: Error) => void): void {
+    this.#abort = abort;
+    this.phase = 'request';
+  }
+
+  onHeaders(status: number, raw: Buffer[], resume: () => void, statusText: string): boolean {
+    if (status < 200) return true; // 1xx: informational, the real head follows
+    this.#resume = resume;
+    const headers = parseHeaders(raw);
+    this.phase = 'body';
+    this.expected = expectedLength(this.#method, status, headers);
+    const response = new PoolResponse(this, this.#body, status, statusText, headers);
+    this.#response = response;
+    this.#resolve(response);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.received += chunk.length;
+    return this.#response!.push(chunk);
+  }
+
+  onComplete(): void {
+    const response = this.#response!;
+    this.#finish(!closesConnection(response.headers));
+    response.end();
+  }
+
+  onError(err: unknown): void {
+    const error = asPoolError(err, this);
+    this.#finish(false);
+    if (this.#response !== null) this.#response.fail(error);
+    else this.#reject(error);
+  }
+
+  #finish(reusable: boolean): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#signal?.removeEventListener('abort', this);
+    this.#owner.finish(this.conn, reusable);
+  }
+
+  // ---- control ----
+
+  /** Aborts the exchange with `reason`, which is what the caller then gets. */
+  abort(reason: unknown): void {
+    if (this.#done) return;
+    this.abortReason = reason;
+    if (this.#abort !== null) this.#abort(reason as Error);
+    else void this.conn.destroy(reason); // still connecting: only closing the socket stops it
+  }
+
+  /** The signal aborted. */
+  handleEvent(): void {
+    this.abort(this.#signal!.reason);
+  }
+
+  cancel(): void {
+    this.abort(CLOSED_BY_CALLER);
+  }
+
+  resume(): void {
+    this.#resume?.();
+  }
+}
+
+/** undici's raw header list as a record: lower-case names, repeated headers as arrays. */
+export function parseHeaders(raw: Buffer[]): RawHeaders {
+  const headers: RawHeaders = {};
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toString('latin1').toLowerCase();
+    const value = raw[i + 1]!.toString('latin1');
+    const seen = headers[name];
+    if (seen === undefined) {
+      if (name === '__proto__') {
+        Object.defineProperty(headers, name, { value, enumerable: true, writable: true });
+      } else headers[name] = value;
+    } else if (typeof seen === 'string') headers[name] = [seen, value];
+    else seen.push(value);
+  }
+  return headers;
+}
+
+/** The Content-Length the body must reach, when the response has one. */
+function expectedLength(method: string, status: number, headers: RawHeaders): number | null {
+  if (method === 'HEAD' || status === 204 || status === 304) return null;
+  const value = headers['content-length'];
+  if (typeof value !== 'string') return null;
+  const n = Number(value);
+  return Number.isSafeInteger(n) && n >= 0 ? n : null;
+}
+
+/** `Connection: close` in the response: the server will not take another request. */
+function closesConnection(headers: RawHeaders): boolean {
+  const value = headers.connection;
+  if (value === undefined) return false;
+  return (typeof value === 'string' ? value : value.join(',')).toLowerCase().includes('close');
+}

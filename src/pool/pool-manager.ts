@@ -1,0 +1,180 @@
+/**
+ * urllib3's PoolManager: one ConnectionPool per pool key (origin, TLS settings, proxy), at most
+ * `numPools` of them, the least recently used closed (once idle) when another is needed.
+ */
+import { ConnectionPool, type ConnectionPoolOptions } from './connection-pool.js';
+import { parseUrl, type RequestTarget } from './parse-url.js';
+import { poolKey } from './pool-key.js';
+import type { ProxySettings, RawResponse, TlsSettings, UrlopenOptions } from './types.js';
+
+/** Options of a {@link PoolManager}; every pool option is given to each pool it makes. */
+export interface PoolManagerOptions
+  extends Omit<ConnectionPoolOptions, 'scheme' | 'host' | 'port' | 'key' | 'proxy'> {
+  /** Pools kept (urllib3's `num_pools`). @default 10 */
+  numPools?: number | undefined;
+  /** Idle kept-alive connections per pool. @default 10 */
+  maxsize?: number | undefined;
+}
+
+/** The settings that pick a pool besides its origin. */
+export interface PoolSettings {
+  /** TLS settings of an https pool. @default the manager's `tls`, else verification on */
+  tls?: TlsSettings | null | undefined;
+  proxy?: ProxySettings | null | undefined;
+}
+
+/** Everything a new pool is made from (see {@link PoolManager.newPool}). */
+export interface NewPoolParams {
+  readonly key: string;
+  readonly scheme: 'http' | 'https';
+  readonly host: string;
+  readonly port: number;
+  readonly tls: TlsSettings | null;
+  readonly proxy: ProxySettings | null;
+}
+
+/** urlopen options of a PoolManager: a call's options plus the settings that pick its pool. */
+export type PoolManagerUrlopenOptions = UrlopenOptions & PoolSettings;
+
+const VERIFY: TlsSettings = Object.freeze({ rejectUnauthorized: true });
+
+/**
+ * Pools by origin and settings.
+ * @example
+ * const pm = new PoolManager({ numPools: 4, maxsize: 8 });
+ * const r = await pm.urlopen('GET', 'http://127.0.0.1:8080/items');
+ * await pm.close();
+ */
+export class PoolManager {
+  readonly numPools: number;
+  /** The options every new pool gets. */
+  protected readonly poolOptions: Readonly<Omit<PoolManagerOptions, 'numPools'>>;
+  readonly #pools = new Map<string, ConnectionPool>();
+  #mostRecent: ConnectionPool | null = null;
+
+  constructor(options: PoolManagerOptions = {}) {
+    const { numPools = 10, ...poolOptions } = options;
+    if (!Number.isInteger(numPools) || numPools < 1) {
+      throw new RangeError(`numPools must be a whole number of at least 1, got ${numPools}.`);
+    }
+    this.numPools = numPools;
+    this.poolOptions = { maxsize: 10, ...poolOptions };
+  }
+
+  /** The live pools by key, least recently used first. */
+  get pools(): ReadonlyMap<string, ConnectionPool> {
+    return this.#pools;
+  }
+
+  /**
+   * The pool for `url`'s origin with these settings, made when needed.
+   * @throws LocationParseError for a URL that is not http(s) or has no host.
+   */
+  connectionFromUrl(url: string, settings: PoolSettings = {}): ConnectionPool {
+    const target = parseUrl(url);
+    return this.connectionFromHost(target.host, target.port, target.scheme, settings);
+  }
+
+  /**
+   * The pool for one origin (urllib3's `connection_from_host`).
+   * @subclass a ProxyManager maps http origins to its proxy's pool here.
+   */
+  connectionFromHost(
+    host: string,
+    port: number,
+    scheme: 'http' | 'https',
+    settings: PoolSettings = {},
+  ): ConnectionPool {
+    const tls = scheme === 'https' ? (settings.tls ?? this.poolOptions.tls ?? VERIFY) : null;
+    const proxy = settings.proxy ?? null;
+    const key = poolKey(scheme, host, port, tls, proxy);
+    return this.connectionFromPoolKey(key, { key, scheme, host, port, tls, proxy });
+  }
+
+  /** The pool stored under `key`, made from `params` when missing; marks it most recently used. */
+  connectionFromPoolKey(key: string, params: NewPoolParams): ConnectionPool {
+    const pools = this.#pools;
+    let pool = pools.get(key);
+    if (pool !== undefined) {
+      if (pool !== this.#mostRecent) {
+        pools.delete(key);
+        pools.set(key, pool);
+        this.#mostRecent = pool;
+      }
+      return pool;
+    }
+    pool = this.newPool(params);
+    pools.set(key, pool);
+    this.#mostRecent = pool;
+    if (pools.size > this.numPools) this.#evictOldest();
+    return pool;
+  }
+
+  #evictOldest(): void {
+    const [key, pool] = this.#pools.entries().next().value as [string, ConnectionPool];
+    this.#pools.delete(key);
+    void pool.close(); // calls under way finish first; their connections close afterwards
+  }
+
+  /**
+   * Makes a pool (urllib3's `_new_pool`).
+   * @subclass a ProxyManager gives its pools a tunnelling connector or absolute-form targets.
+   */
+  protected newPool(params: NewPoolParams): ConnectionPool {
+    const options: ConnectionPoolOptions = {
+      ...this.poolOptions,
+      key: params.key,
+      scheme: params.scheme,
+      host: params.host,
+      port: params.port,
+      tls: params.tls,
+    };
+    if (params.proxy !== null) options.proxy = params.proxy;
+    return new ConnectionPool(options);
+  }
+
+  /**
+   * Sends a request to an absolute URL through the pool for its origin (urllib3's
+   * `PoolManager.urlopen`, without redirects: the layer above follows them).
+   * @throws LocationParseError for a URL that is not http(s) or has no host; else as
+   *   ConnectionPool.urlopen.
+   */
+  urlopen(
+    method: string,
+    url: string,
+    options: PoolManagerUrlopenOptions = {},
+  ): Promise<RawResponse> {
+    let target: RequestTarget;
+    let pool: ConnectionPool;
+    try {
+      target = parseUrl(url);
+      pool = this.connectionFromHost(target.host, target.port, target.scheme, options);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return pool.urlopenTarget(method, target, options);
+  }
+
+  /** Closes and forgets every pool (calls under way finish first). */
+  clear(): void {
+    const pools = [...this.#pools.values()];
+    this.#pools.clear();
+    this.#mostRecent = null;
+    for (const pool of pools) void pool.close();
+  }
+
+  /**
+   * Closes every pool: idle connections now, busy ones when their response is done. The manager
+   * stays usable, as urllib3's after `clear()`.
+   */
+  async close(): Promise<void> {
+    const pools = [...this.#pools.values()];
+    this.#pools.clear();
+    this.#mostRecent = null;
+    await Promise.all(pools.map((pool) => pool.close()));
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

@@ -1,0 +1,218 @@
+/**
+ * The pool's response (urllib3's `HTTPResponse`): status and headers at once, the body as it
+ * arrives. Body chunks wait in a small queue; past {@link HIGH_WATER_MARK} bytes the socket is
+ * paused until the reader catches up, so a slow reader never holds more than that.
+ */
+import type { Retry } from '../retry.js';
+import { decodedStream } from './decoders.js';
+import type { RawHeaders, RawResponse } from './types.js';
+import { asPoolError, type ErrorContext } from './undici-errors.js';
+
+/** Bytes queued before the socket is paused. */
+const HIGH_WATER_MARK = 64 * 1024;
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
+const EMPTY = new Uint8Array(0);
+
+/** What a response needs from the request that produced it. */
+export interface ResponseSource extends ErrorContext {
+  /** Stops the transfer: the connection is closed, not reused. */
+  cancel(): void;
+  /** Lets a paused transfer go on. */
+  resume(): void;
+}
+
+/** Body options fixed when the call was made. */
+export interface BodyOptions {
+  readonly decodeContent: boolean;
+  readonly maxSize: number | null;
+}
+
+/** Body states. */
+const OPEN = 0;
+const ENDED = 1;
+const FAILED = 2;
+const CLOSED = 3;
+
+/** A response whose body is fed by the pool and read by the caller once. */
+export class PoolResponse implements RawResponse, AsyncIterator<Uint8Array> {
+  readonly status: number;
+  readonly reason: string;
+  readonly headers: RawHeaders;
+  readonly version = 11;
+  retries: Retry | null = null;
+  data: Uint8Array | null = null;
+
+  #source: ResponseSource;
+  #options: BodyOptions;
+  #queue: Buffer[] = [];
+  #queued = 0;
+  #paused = false;
+  #state: number = OPEN;
+  #error: unknown = null;
+  #waiting: {
+    resolve: (r: IteratorResult<Uint8Array>) => void;
+    reject: (e: unknown) => void;
+  } | null = null;
+  #streamed = false;
+
+  constructor(
+    source: ResponseSource,
+    options: BodyOptions,
+    status: number,
+    reason: string,
+    headers: RawHeaders,
+  ) {
+    this.#source = source;
+    this.#options = options;
+    this.status = status;
+    this.reason = reason;
+    this.headers = headers;
+  }
+
+  /** The URL that was requested (absolute, without credentials). */
+  get url(): string {
+    return this.#source.url;
+  }
+
+  /** True once the body was read to its end, failed, or the response was closed. */
+  get closed(): boolean {
+    return this.#state !== OPEN && this.#queue.length === 0;
+  }
+
+  // ---- fed by the pool ----
+
+  /** A body chunk arrived; false asks the pool to pause the socket. */
+  push(chunk: Buffer): boolean {
+    if (this.#state !== OPEN) return true;
+    const waiting = this.#waiting;
+    if (waiting !== null) {
+      this.#waiting = null;
+      waiting.resolve({ value: chunk, done: false });
+      return true;
+    }
+    this.#queue.push(chunk);
+    this.#queued += chunk.length;
+    if (this.#queued < HIGH_WATER_MARK) return true;
+    this.#paused = true;
+    return false;
+  }
+
+  /** The body ended cleanly. */
+  end(): void {
+    if (this.#state !== OPEN) return;
+    this.#state = ENDED;
+    this.#wake();
+  }
+
+  /** The body failed with `err`, a pool error. */
+  fail(err: unknown): void {
+    if (this.#state !== OPEN) return;
+    this.#state = FAILED;
+    this.#error = err;
+    this.#wake();
+  }
+
+  #wake(): void {
+    const waiting = this.#waiting;
+    if (waiting === null) return;
+    this.#waiting = null;
+    if (this.#state === FAILED) waiting.reject(this.#error);
+    else waiting.resolve(DONE);
+  }
+
+  // ---- the raw body, as an async iterator ----
+
+  /** The next raw (undecoded) body chunk. */
+  next(): Promise<IteratorResult<Uint8Array>> {
+    if (this.#queue.length > 0) {
+      const chunk = this.#queue.shift()!;
+      this.#queued -= chunk.length;
+      if (this.#paused && this.#queued < HIGH_WATER_MARK) {
+        this.#paused = false;
+        this.#source.resume();
+      }
+      return Promise.resolve({ value: chunk, done: false });
+    }
+    if (this.#state === FAILED) return Promise.reject(this.#error);
+    if (this.#state !== OPEN) return Promise.resolve(DONE);
+    return new Promise((resolve, reject) => {
+      this.#waiting = { resolve, reject };
+    });
+  }
+
+  /** Leaving a `for await` early closes the response. */
+  return(): Promise<IteratorResult<Uint8Array>> {
+    this.close();
+    return Promise.resolve(DONE);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  // ---- RawResponse ----
+
+  /** Decoded body chunks as they arrive; the body can be streamed once. */
+  stream(): AsyncIterable<Uint8Array> {
+    if (this.#streamed) {
+      throw new TypeError('The response body was already read; it can only be streamed once.');
+    }
+    this.#streamed = true;
+    const { decodeContent, maxSize } = this.#options;
+    const encoding = decodeContent ? headerString(this.headers['content-encoding']) : undefined;
+    if (encoding === undefined && maxSize === null) return this;
+    return this.#guarded(decodedStream(this, encoding, { maxSize }));
+  }
+
+  /** Errors out of the decoders go through the same table as the rest. */
+  async *#guarded(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+    try {
+      yield* source;
+    } catch (err) {
+      throw asPoolError(err, this.#source);
+    }
+  }
+
+  /** Reads the rest of the body, decoded; the whole body once it was read. */
+  async read(): Promise<Uint8Array> {
+    if (this.data !== null) return this.data;
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for await (const chunk of this.stream()) {
+      chunks.push(chunk);
+      size += chunk.length;
+    }
+    const data =
+      chunks.length === 1 ? chunks[0]! : chunks.length === 0 ? EMPTY : concat(chunks, size);
+    this.data = data;
+    return data;
+  }
+
+  /** Reads and discards the rest, undecoded, so the connection can be reused. */
+  async drain(): Promise<void> {
+    this.#streamed = true;
+    while (!(await this.next()).done) {
+      // discard
+    }
+  }
+
+  /** Stops reading; an unfinished transfer closes its connection. */
+  close(): void {
+    this.#streamed = true;
+    this.#queue.length = 0;
+    this.#queued = 0;
+    if (this.#state !== OPEN) return;
+    this.#state = CLOSED;
+    this.#wake();
+    this.#source.cancel();
+  }
+}
+
+function headerString(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
+  return Buffer.concat(chunks, size);
+}

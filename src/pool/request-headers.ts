@@ -1,0 +1,57 @@
+/**
+ * The request headers as undici takes them, prepared once per call. undici writes its own
+ * framing and connection headers and refuses some that requests sets (e.g. `Transfer-Encoding:
+ * chunked` for a stream body), so those are dropped here: undici then chunks a body of unknown
+ * length itself.
+ */
+
+/** Lower-cased names undici refuses, by length for a cheap first test. */
+const REFUSED_BY_LENGTH: Readonly<Record<number, readonly string[]>> = {
+  17: ['transfer-encoding'],
+  10: ['keep-alive'],
+  7: ['upgrade'],
+  6: ['expect'],
+};
+
+function isRefused(name: string): boolean {
+  const candidates = REFUSED_BY_LENGTH[name.length];
+  return candidates?.includes(name.toLowerCase()) === true;
+}
+
+function hasName(headers: Record<string, string>, lower: string): boolean {
+  for (const name in headers) {
+    if (name.length === lower.length && name.toLowerCase() === lower) return true;
+  }
+  return false;
+}
+
+/**
+ * The headers to send. `extra` (proxy headers) are added unless the caller set the same name;
+ * `host` is set when given and the caller did not set one (absolute-form requests to a proxy).
+ * The caller's object is returned untouched when nothing needs to change.
+ */
+export function prepareHeaders(
+  headers: Record<string, string> | undefined,
+  extra: Record<string, string> | undefined,
+  host: string | undefined,
+): Record<string, string> | undefined {
+  let refused = false;
+  if (headers !== undefined) {
+    for (const name in headers) {
+      if (isRefused(name)) {
+        refused = true;
+        break;
+      }
+    }
+  }
+  if (!refused && extra === undefined && host === undefined) return headers;
+  const out: Record<string, string> = {};
+  if (headers !== undefined) {
+    for (const name in headers) if (!isRefused(name)) out[name] = headers[name]!;
+  }
+  if (extra !== undefined) {
+    for (const name in extra) if (!hasName(out, name.toLowerCase())) out[name] = extra[name]!;
+  }
+  if (host !== undefined && !hasName(out, 'host')) out.host = host;
+  return out;
+}
