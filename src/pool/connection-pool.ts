@@ -148,9 +148,12 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
     this.#headers = options.headers;
     this.#retries = options.retries ?? null;
     this.#timeout = options.timeout ?? TimeoutConfig.NONE;
+    const keepAlive = options.keepAliveTimeout ?? 4_000;
     this.#clientOptions = {
       pipelining: 1,
-      keepAliveTimeout: options.keepAliveTimeout ?? 4_000,
+      // Ours is also the cap of a server's Keep-Alive hint: a shorter hint still wins.
+      keepAliveTimeout: keepAlive,
+      keepAliveMaxTimeout: keepAlive,
       headersTimeout: 0,
       bodyTimeout: 0,
       allowH2: options.http2 ?? false,
@@ -313,7 +316,6 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
 
   #dispatch(conn: PooledConnection, call: Call, body: PoolBody): Exchange {
     const { timeout } = call;
-    const read = timeout.read ?? null;
     const exchange = new Exchange(
       this,
       conn,
@@ -330,8 +332,9 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
         path: call.path,
         headers: call.headers ?? null,
         body: body as string | Uint8Array | null,
-        headersTimeout: read ?? 0,
-        bodyTimeout: read ?? 0,
+        // The exchange keeps the read timeout itself (undici's timers tick in ~1 s steps).
+        headersTimeout: 0,
+        bodyTimeout: 0,
       },
       exchange,
     );
@@ -365,7 +368,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
     let connector = this.#connectors.get(connectTimeout);
     if (connector === undefined) {
       if (this.#connectors.size >= 16) this.#connectors.clear();
-      connector = this.#connectorFactory({ connectTimeout });
+      connector = guardConnect(this, this.#connectorFactory({ connectTimeout }), connectTimeout);
       this.#connectors.set(connectTimeout, connector);
     }
     const conn = new PooledConnection(this, this.#origin, this.#clientOptions, connector);
@@ -379,6 +382,10 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
   /** Closes a connection for good; it no longer counts against `maxsize`. */
   #drop(conn: PooledConnection): Promise<void> {
     if (!this.#all.delete(conn)) return Promise.resolve();
+    if (conn.connected) {
+      conn.connected = false; // counted now; its 'disconnect' comes later and is then ignored
+      this.#connected--;
+    }
     return conn.destroy();
   }
 
@@ -489,6 +496,36 @@ function rewind(
     'The request body is a stream that was already (partly) sent, so it cannot be sent again for a retry; give a rewindBody function, or a bytes or string body.',
     { cause },
   );
+}
+
+/**
+ * Holds any connector to the connect timeout, including ones that ignore it: past it the request
+ * fails with ConnectTimeoutError, and a socket that still comes is closed.
+ */
+function guardConnect(
+  pool: ConnectionPool,
+  connector: ReturnType<ConnectorFactory>,
+  ms: number | null,
+): ReturnType<ConnectorFactory> {
+  if (ms === null) return connector;
+  return (options, callback) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      settled = true;
+      const message = `${pool.poolName}: Connection to ${pool.host} timed out. (connect timeout=${ms} ms)`;
+      callback(new ConnectTimeoutError(message), null);
+    }, ms);
+    connector(options, (err, socket) => {
+      clearTimeout(timer);
+      if (settled) {
+        socket?.destroy();
+        return;
+      }
+      settled = true;
+      if (err === null) callback(null, socket!);
+      else callback(err, null);
+    });
+  };
 }
 
 function positiveInteger(name: string, value: number): number {

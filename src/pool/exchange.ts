@@ -3,6 +3,7 @@
  * core handler interface (onConnect/onHeaders/onData/onComplete/onError), the one Client calls
  * natively, so no adapter layer or header re-parse sits between the socket and our response.
  */
+import { ReadTimeoutError } from '../_internal/pool-errors.js';
 import type { PooledConnection } from './connection.js';
 import { type BodyOptions, PoolResponse, type ResponseSource } from './raw-response.js';
 import type { RawHeaders } from './types.js';
@@ -20,6 +21,10 @@ export interface ExchangeOwner {
 
 /** A reason the caller closed the response with: the connection is dropped, nobody is told. */
 const CLOSED_BY_CALLER = new Error('The response was closed before its body was read.');
+
+function onReadTimeout(exchange: Exchange): void {
+  exchange.readTimedOut();
+}
 
 /** One request/response exchange; also the error context of everything that goes wrong in it. */
 export class Exchange implements ResponseSource {
@@ -45,6 +50,13 @@ export class Exchange implements ResponseSource {
   #resume: (() => void) | null = null;
   #response: PoolResponse | null = null;
   #done = false;
+  /**
+   * The read timeout: armed once the request is on the socket, pushed back by every byte sent or
+   * received, ignored while the reader has paused the socket (as a socket timeout that only runs
+   * while someone reads). Ours rather than undici's, whose timers tick in ~1 s steps.
+   */
+  #timer: NodeJS.Timeout | null = null;
+  #paused = false;
 
   constructor(
     owner: ExchangeOwner,
@@ -95,9 +107,21 @@ export class Exchange implements ResponseSource {
   onConnect(abort: (err?: Error) => void): void {
     this.#abort = abort;
     this.phase = 'request';
+    if (this.readTimeout !== null && this.#timer === null) {
+      this.#timer = setTimeout(onReadTimeout, this.readTimeout, this);
+    }
+  }
+
+  onBodySent(): void {
+    this.#timer?.refresh();
+  }
+
+  onRequestSent(): void {
+    this.#timer?.refresh();
   }
 
   onHeaders(status: number, raw: Buffer[], resume: () => void, statusText: string): boolean {
+    this.#timer?.refresh();
     if (status < 200) return true; // 1xx: informational, the real head follows
     this.#resume = resume;
     const headers = parseHeaders(raw);
@@ -111,7 +135,12 @@ export class Exchange implements ResponseSource {
 
   onData(chunk: Buffer): boolean {
     this.received += chunk.length;
-    return this.#response!.push(chunk);
+    if (this.#response!.push(chunk)) {
+      this.#timer?.refresh();
+      return true;
+    }
+    this.#paused = true;
+    return false;
   }
 
   onComplete(): void {
@@ -130,6 +159,7 @@ export class Exchange implements ResponseSource {
   #finish(reusable: boolean): void {
     if (this.#done) return;
     this.#done = true;
+    if (this.#timer !== null) clearTimeout(this.#timer);
     this.#signal?.removeEventListener('abort', this);
     this.#owner.finish(this.conn, reusable);
   }
@@ -154,7 +184,20 @@ export class Exchange implements ResponseSource {
   }
 
   resume(): void {
+    this.#paused = false;
+    this.#timer?.refresh();
     this.#resume?.();
+  }
+
+  /** No byte moved for `readTimeout` ms. */
+  readTimedOut(): void {
+    if (this.#done || this.#paused) return; // a paused reader re-arms the timer on resume
+    this.abort(
+      new ReadTimeoutError(
+        this.url,
+        `${this.poolName}: Read timed out. (read timeout=${this.readTimeout} ms)`,
+      ),
+    );
   }
 }
 

@@ -231,6 +231,8 @@ export function toPoolError(err: unknown, ctx: ErrorContext): unknown {
   const code = (err as CodedError).code;
   const translate = typeof code === 'string' ? (TABLE[code] ?? byPrefix(code)) : undefined;
   if (translate !== undefined) return translate(err, ctx);
+  // undici 7 leaves llhttp errors without a code (it looks the name up by number); the name stays.
+  if (err.name === 'HTTPParserError') return badResponse(err, ctx);
   return new ProtocolError(
     `${ctx.phase === 'body' ? 'Connection broken' : 'Connection aborted'}: ${err.message}`,
     { cause: err },
