@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { LocationParseError } from '../../src/_internal/pool-errors.js';
+import { parseUrl, pathOf } from '../../src/pool/parse-url.js';
+
+describe('parseUrl', () => {
+  test('scheme and host lower-cased, default ports, path and query kept as given', () => {
+    assert.deepEqual(parseUrl('HTTP://Example.ORG/a%20b?q=%7E&x=|'), {
+      scheme: 'http',
+      host: 'example.org',
+      port: 80,
+      authority: 'example.org',
+      path: '/a%20b?q=%7E&x=|',
+      url: 'http://example.org/a%20b?q=%7E&x=|',
+    });
+    assert.equal(parseUrl('https://h').port, 443);
+    assert.equal(parseUrl('https://h').path, '/');
+    assert.equal(parseUrl('https://h:443/').authority, 'h');
+    assert.equal(parseUrl('http://h:8080').authority, 'h:8080');
+  });
+
+  test('credentials and fragment are dropped; a bare query gets a slash', () => {
+    const t = parseUrl('http://user:p%40ss@h:81?x=1#frag');
+    assert.equal(t.path, '/?x=1');
+    assert.equal(t.url, 'http://h:81/?x=1');
+    assert.equal(t.host, 'h');
+  });
+
+  test('IPv6 hosts keep their brackets', () => {
+    const t = parseUrl('http://[::1]:8080/x');
+    assert.equal(t.host, '[::1]');
+    assert.equal(t.port, 8080);
+    assert.equal(t.authority, '[::1]:8080');
+  });
+
+  test('bad URLs are LocationParseError naming the problem, without credentials', () => {
+    assert.throws(() => parseUrl('ftp://h/'), /Unsupported URL scheme 'ftp'/);
+    assert.throws(() => parseUrl('example.org/x'), /no scheme/);
+    assert.throws(() => parseUrl('http://'), /no host specified/);
+    assert.throws(() => parseUrl('http://h:abc/'), /port 'abc'/);
+    assert.throws(() => parseUrl('http://[::1/'), /closing bracket/);
+    assert.throws(() => parseUrl('http://a b/'), /host 'a b' is not valid/);
+    assert.throws(
+      () => parseUrl('gopher://user:secret@h/'),
+      (err: Error) => err instanceof LocationParseError && !err.message.includes('secret'),
+    );
+  });
+
+  test('pathOf: a path is used as it is (minus fragment), an absolute URL gives its path', () => {
+    assert.equal(pathOf('/a?b#c'), '/a?b');
+    assert.equal(pathOf('http://h/x?y'), '/x?y');
+  });
+});
