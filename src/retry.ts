@@ -425,7 +425,7 @@ export class Retry {
     if (/^\s*[0-9]+\s*$/.test(value)) {
       ms = Number.parseInt(value.trim(), 10) * 1000;
     } else {
-      const date = value.trim() === '' ? null : parseHttpDate(value);
+      const date = parseHttpDate(value);
       if (date === null) throw new PoolInvalidHeader(`Invalid Retry-After header: ${value}`);
       ms = date - this.clock.now();
     }
