@@ -16,7 +16,7 @@ function trusting(): TlsSettings {
 }
 
 /** The error of one GET to an https server presenting `which`, with `tls`. */
-async function failure(which: HttpsServerOptions['which'], tls: TlsSettings | undefined) {
+async function failure(which: NonNullable<HttpsServerOptions['which']>, tls: TlsSettings | undefined) {
   const server = await startHttpsServer({ which });
   const pm = new PoolManager();
   try {
