@@ -7,6 +7,7 @@ import type { PreparedRequest } from '../models/prepared-request.js';
 import type { Response } from '../models/response.js';
 import type { CertInput } from '../pool/tls.js';
 import type { TimeoutInput } from '../timeout.js';
+import type { ProxiesMap } from '../utils/proxies.js';
 
 /** What `send` takes besides the request (requests' `send` keyword arguments). */
 export interface SendOptions {
@@ -17,7 +18,7 @@ export interface SendOptions {
   verify?: boolean | string | undefined;
   cert?: CertInput | null | undefined;
   /** Scheme or scheme://host -> proxy URL. */
-  proxies?: Readonly<Record<string, string>> | null | undefined;
+  proxies?: ProxiesMap | null | undefined;
   signal?: AbortSignal | undefined;
 }
 

@@ -16,7 +16,12 @@ import { type CertInput, type TlsSettings, tlsSettingsFrom } from '../pool/tls.j
 import type { RawResponse, UrlopenOptions } from '../pool/types.js';
 import { Retry } from '../retry.js';
 import { TimeoutConfig } from '../timeout.js';
-import { getAuthFromUrl, prependSchemeIfNeeded, selectProxy } from '../utils/proxies.js';
+import {
+  getAuthFromUrl,
+  type ProxiesMap,
+  prependSchemeIfNeeded,
+  selectProxy,
+} from '../utils/proxies.js';
 import { urlDefragAuth } from '../utils/url.js';
 import { BaseAdapter, type SendOptions } from './base-adapter.js';
 import { buildResponse } from './build-response.js';
@@ -134,7 +139,7 @@ export class HTTPAdapter extends BaseAdapter {
   getConnectionWithTlsContext(
     request: PreparedRequest,
     verify: boolean | string,
-    proxies: Readonly<Record<string, string>> | null | undefined,
+    proxies: ProxiesMap | null | undefined,
     cert: CertInput | null | undefined,
   ): ConnectionPool {
     const url = request.url!;
@@ -162,10 +167,7 @@ export class HTTPAdapter extends BaseAdapter {
    * The request target: the path, or the whole URL when sent through an HTTP proxy.
    * @subclass
    */
-  requestUrl(
-    request: PreparedRequest,
-    proxies: Readonly<Record<string, string>> | null | undefined,
-  ): string {
+  requestUrl(request: PreparedRequest, proxies: ProxiesMap | null | undefined): string {
     const url = request.url!;
     const proxy = proxies ? selectProxy(url, proxies) : null;
     if (proxy && !isHttps(url) && !proxy.toLowerCase().startsWith('socks')) {

@@ -4,7 +4,8 @@
  */
 
 import type { ResponseHook } from '../hooks.js';
-import { CaseInsensitiveDict } from '../structures.js';
+import type { HeadersInput, HeaderValue } from '../models/prepared-request.js';
+import { CaseInsensitiveDict, type DictInit } from '../structures.js';
 
 /** `{ response: hook or hooks }`, as requests' `hooks=`. */
 export type HooksInput = { response?: ResponseHook | readonly ResponseHook[] | null | undefined };
@@ -57,15 +58,14 @@ export function mergeSetting<T>(
  * Session header. Allocates one dict.
  */
 export function mergeHeaders(
-  requestHeaders: Pairs<string | null> | Headers | null | undefined,
-  sessionHeaders: CaseInsensitiveDict<string | null>,
-): CaseInsensitiveDict<string> {
-  const merged = new CaseInsensitiveDict<string | null>(sessionHeaders);
-  if (requestHeaders != null) {
-    merged.update(requestHeaders as Pairs<string | null>);
-  }
+  requestHeaders: HeadersInput,
+  sessionHeaders: CaseInsensitiveDict<HeaderValue | null>,
+): CaseInsensitiveDict<HeaderValue> {
+  const merged = new CaseInsensitiveDict<HeaderValue | null | undefined>(sessionHeaders);
+  if (requestHeaders != null)
+    merged.update(requestHeaders as DictInit<HeaderValue | null | undefined>);
   for (const [k, v] of merged) if (v == null) merged.delete(k);
-  return merged as CaseInsensitiveDict<string>;
+  return merged as CaseInsensitiveDict<HeaderValue>;
 }
 
 /** requests' `merge_hooks`: an empty hook list on either side does not wipe the other's. */

@@ -9,7 +9,7 @@ import { ChunkedEncodingError, ContentDecodingError, TooManyRedirects } from '..
 import type { PreparedRequest } from '../models/prepared-request.js';
 import type { Response } from '../models/response.js';
 import { getNetrcAuth } from '../utils/netrc.js';
-import { getAuthFromUrl, resolveProxies } from '../utils/proxies.js';
+import { getAuthFromUrl, type ProxiesMap, resolveProxies } from '../utils/proxies.js';
 import { requoteUri } from '../utils/url.js';
 
 const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'http:': '80', 'https:': '443' };
@@ -84,15 +84,12 @@ export abstract class SessionRedirectMixin {
   }
 
   /** Proxies re-selected for the new URL; Proxy-Authorization rebuilt, never sent into a tunnel. */
-  rebuildProxies(
-    prepared: PreparedRequest,
-    proxies: Readonly<Record<string, string>> | null | undefined,
-  ): Record<string, string> {
+  rebuildProxies(prepared: PreparedRequest, proxies: ProxiesMap | null | undefined): ProxiesMap {
     const scheme = new URL(prepared.url!).protocol.slice(0, -1);
     const newProxies = resolveProxies(prepared, proxies ?? null, this.trustEnv);
     prepared.headers.delete('Proxy-Authorization');
     const proxy = newProxies[scheme];
-    if (proxy !== undefined && !scheme.startsWith('https')) {
+    if (proxy && !scheme.startsWith('https')) {
       const [username, password] = getAuthFromUrl(proxy);
       if (username && password)
         prepared.headers.set('Proxy-Authorization', basicAuthStr(username, password));

@@ -14,8 +14,8 @@ import {
   RequestsCookieJar,
 } from '../cookies.js';
 import { InvalidSchema } from '../errors.js';
-import { dispatchHook, type ResponseHook } from '../hooks.js';
-import { PreparedRequest } from '../models/prepared-request.js';
+import { dispatchHook, type Hooks, type HooksInput } from '../hooks.js';
+import { type HeaderValue, PreparedRequest } from '../models/prepared-request.js';
 import { Request, type RequestInit } from '../models/request.js';
 import type { Response } from '../models/response.js';
 import { ACCEPT_ENCODING } from '../pool/decoders.js';
@@ -24,8 +24,9 @@ import { caBundleFromEnv } from '../pool/tls.js';
 import { CaseInsensitiveDict } from '../structures.js';
 import { TimeoutConfig, type TimeoutInput } from '../timeout.js';
 import { getNetrcAuth } from '../utils/netrc.js';
-import { getEnvironProxies, resolveProxies } from '../utils/proxies.js';
-import { type HooksInput, mergeHeaders, mergeHooks, mergeSetting } from './merge.js';
+import { getEnvironProxies, type ProxiesMap, resolveProxies } from '../utils/proxies.js';
+import type { ParamValue } from '../utils/url.js';
+import { mergeHeaders, mergeHooks, mergeSetting } from './merge.js';
 import { SessionRedirectMixin } from './redirects.js';
 
 /** Options of `Session.request` and every verb (shared/API.md, "Request options"). */
@@ -33,7 +34,7 @@ export interface RequestOptions extends Omit<RequestInit, 'method' | 'url' | 'ho
   timeout?: TimeoutInput;
   /** Follow redirects. @default true (false for `head`) */
   allowRedirects?: boolean;
-  proxies?: Readonly<Record<string, string>> | null;
+  proxies?: ProxiesMap | null;
   /** Do not read the body before resolving. @default false */
   stream?: boolean | null;
   verify?: boolean | string | null;
@@ -48,8 +49,8 @@ export interface SessionSendOptions extends SendOptions {
 }
 
 /** The headers every Session starts with. */
-export function defaultHeaders(): CaseInsensitiveDict<string> {
-  return new CaseInsensitiveDict<string>({
+export function defaultHeaders(): CaseInsensitiveDict<HeaderValue | null> {
+  return new CaseInsensitiveDict<HeaderValue | null>({
     'User-Agent': `requests-ts/${VERSION}`,
     'Accept-Encoding': ACCEPT_ENCODING,
     Accept: '*/*',
@@ -67,11 +68,11 @@ export function defaultHeaders(): CaseInsensitiveDict<string> {
  */
 export class Session extends SessionRedirectMixin {
   /** Sent with every request; a request's `null` header removes one for that request. */
-  headers: CaseInsensitiveDict<string | null> = defaultHeaders();
+  headers: CaseInsensitiveDict<HeaderValue | null> = defaultHeaders();
   auth: AuthInput | null = null;
-  proxies: Record<string, string> = {};
-  hooks: { response: ResponseHook[] } = { response: [] };
-  params: Record<string, unknown> = {};
+  proxies: ProxiesMap = {};
+  hooks: Hooks = { response: [] };
+  params: Record<string, ParamValue | readonly ParamValue[]> = {};
   stream = false;
   verify: boolean | string = true;
   cert: CertInput | null = null;
@@ -119,7 +120,8 @@ export class Session extends SessionRedirectMixin {
         : cookiejarFromDict(request.cookies ?? {});
     const merged = mergeCookies(mergeCookies(new RequestsCookieJar(), this.cookies), cookies);
     let auth = request.auth;
-    if (this.trustEnv && !auth && !this.auth && request.url) auth = getNetrcAuth(request.url);
+    if (this.trustEnv && !auth && !this.auth && request.url)
+      auth = getNetrcAuth(String(request.url));
     const p = new PreparedRequest();
     p.prepare({
       method: request.method,
@@ -141,7 +143,7 @@ export class Session extends SessionRedirectMixin {
    */
   mergeEnvironmentSettings(
     url: string,
-    proxies: Readonly<Record<string, string>> | null | undefined,
+    proxies: ProxiesMap | null | undefined,
     stream: boolean | null | undefined,
     verify: boolean | string | null | undefined,
     cert: CertInput | null | undefined,
@@ -151,15 +153,14 @@ export class Session extends SessionRedirectMixin {
     verify: boolean | string;
     cert: CertInput | null;
   } {
-    let merged: Record<string, string> = { ...(proxies ?? {}) };
+    const withEnv: Record<string, string | null | undefined> = { ...(proxies ?? {}) };
     if (this.trustEnv) {
-      const env = getEnvironProxies(url, merged['no_proxy'] ?? null);
-      for (const [k, v] of Object.entries(env)) if (!(k in merged)) merged[k] = v;
+      const env = getEnvironProxies(url, withEnv['no_proxy'] ?? null);
+      for (const [k, v] of Object.entries(env)) if (!(k in withEnv)) withEnv[k] = v;
       if (verify === true || verify == null) verify = caBundleFromEnv() ?? verify;
     }
-    merged = (mergeSetting(merged, this.proxies) ?? {}) as Record<string, string>;
     return {
-      proxies: merged,
+      proxies: (mergeSetting<ProxiesMap>(withEnv, this.proxies) ?? {}) as Record<string, string>,
       stream: (mergeSetting(stream, this.stream) ?? false) as boolean,
       verify: (mergeSetting(verify, this.verify) ?? true) as boolean | string,
       cert: (mergeSetting(cert, this.cert) ?? null) as CertInput | null,
