@@ -87,6 +87,11 @@ export class DecodeError extends PoolBaseError {
   override name = 'DecodeError';
 }
 
+/** A header the pool cannot use, e.g. a Retry-After that is neither seconds nor a date (urllib3's InvalidHeader). */
+export class PoolInvalidHeader extends PoolBaseError {
+  override name = 'InvalidHeader';
+}
+
 /** Too many error responses: the reason a status retry ran out (urllib3's ResponseError). */
 export class ResponseError extends PoolBaseError {
   override name = 'ResponseError';

@@ -4,9 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { MaxRetryError, ProtocolError, ResponseError } from '../../src/_internal/pool-errors.js';
+import {
+  MaxRetryError,
+  PoolInvalidHeader,
+  ProtocolError,
+  ResponseError,
+} from '../../src/_internal/pool-errors.js';
 import { PoolManager } from '../../src/pool/pool-manager.js';
-import { PoolInvalidHeader, Retry } from '../../src/retry.js';
+import { Retry } from '../../src/retry.js';
 import { fakeClock } from '../helpers/retry-clock.js';
 import {
   dropConnection,

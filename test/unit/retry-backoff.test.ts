@@ -1,14 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ReadTimeoutError } from '../../src/_internal/pool-errors.js';
-import {
-  PoolInvalidHeader,
-  parseHttpDate,
-  REAL_CLOCK,
-  RequestHistory,
-  Retry,
-  type RetryResponse,
-} from '../../src/retry.js';
+import { parseHttpDate } from '../../src/_internal/http-date.js';
+import { PoolInvalidHeader, ReadTimeoutError } from '../../src/_internal/pool-errors.js';
+import { REAL_CLOCK, RequestHistory, Retry, type RetryResponse } from '../../src/retry.js';
 import { fakeClock } from '../helpers/retry-clock.js';
 
 const readError = () => new ReadTimeoutError('http://h/', 'read timed out');
