@@ -2,7 +2,8 @@
  * requests' authentication handlers (`auth.py`): Basic, Proxy and Digest (RFC 7616 / RFC 2617).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { extractCookiesToJar, type RequestsCookieJar } from './cookies.js';
+import type { SendOptions } from './adapters/base-adapter.js';
+import { extractCookiesToJar } from './cookies.js';
 import { UnrewindableBodyError } from './errors.js';
 import type { PreparedRequest } from './models/prepared-request.js';
 import type { Response } from './models/response.js';
@@ -83,7 +84,7 @@ export class HTTPBasicAuth extends AuthBase {
   }
 
   call(r: PreparedRequest): PreparedRequest {
-    headersOf(r).set('Authorization', basicAuthStr(this.username, this.password));
+    r.headers.set('Authorization', basicAuthStr(this.username, this.password));
     return r;
   }
 
@@ -101,42 +102,9 @@ export class HTTPBasicAuth extends AuthBase {
 /** Attaches `Proxy-Authorization` Basic credentials (requests' `HTTPProxyAuth`). */
 export class HTTPProxyAuth extends HTTPBasicAuth {
   override call(r: PreparedRequest): PreparedRequest {
-    headersOf(r).set('Proxy-Authorization', basicAuthStr(this.username, this.password));
+    r.headers.set('Proxy-Authorization', basicAuthStr(this.username, this.password));
     return r;
   }
-}
-
-// ---- the members of PreparedRequest / Response this module uses (contracts.md) ----
-
-interface HeaderMap {
-  get(name: string): string | undefined;
-  set(name: string, value: string): unknown;
-}
-interface PreparedLike {
-  method: string | null;
-  url: string | null;
-  headers: HeaderMap;
-  body: unknown;
-  cookies: RequestsCookieJar;
-  readonly bodyIsReplayable: boolean;
-  registerHook(event: 'response', hook: (r: any, options: any) => unknown): void;
-  prepareCookies(jar: RequestsCookieJar): void;
-  copy(): PreparedLike;
-}
-interface ResponseLike {
-  statusCode: number;
-  headers: HeaderMap;
-  readonly isRedirect: boolean;
-  request: PreparedLike | null;
-  history: ResponseLike[];
-  raw: { readonly headers: Record<string, string | string[] | undefined> } | null;
-  connection: { send(req: PreparedLike, options?: object): Promise<ResponseLike> } | null;
-  read(): Promise<unknown>;
-  close(): void;
-}
-
-function headersOf(r: PreparedRequest): HeaderMap {
-  return (r as unknown as PreparedLike).headers;
 }
 
 // ---- Digest ----
@@ -289,53 +257,54 @@ export class HTTPDigestAuth extends AuthBase {
   }
 
   call(r: PreparedRequest): PreparedRequest {
-    const req = r as unknown as PreparedLike;
     // A nonce from an earlier exchange: authenticate up front and skip the 401.
-    if (this.lastNonce && req.method && req.url) {
-      const header = this.buildDigestHeader(req.method, req.url);
-      if (header) req.headers.set('Authorization', header);
+    if (this.lastNonce && r.method && r.url) {
+      const header = this.buildDigestHeader(r.method, r.url);
+      if (header) r.headers.set('Authorization', header);
     }
     const state: DigestRequestState = { num401Calls: 1 };
-    req.registerHook('response', (res: Response, options: object) =>
-      this.handle401(res, options, state),
-    );
-    req.registerHook('response', (res: Response) => this.handleRedirect(res, state));
+    r.registerHook('response', (res, options) => this.handle401(res, options, state));
+    r.registerHook('response', (res) => this.handleRedirect(res, state));
     return r;
   }
 
   /** Resets the 401 count when `r` is a redirect (requests' `handle_redirect`). */
   handleRedirect(r: Response, state: DigestRequestState): void {
-    if ((r as unknown as ResponseLike).isRedirect) state.num401Calls = 1;
+    if (r.isRedirect) state.num401Calls = 1;
   }
 
   /**
    * On a 401 carrying a Digest challenge, sends the request again with credentials (once) and
    * returns that response, the 401 in its history (requests' `handle_401`).
    */
-  async handle401(r: Response, options: object, state: DigestRequestState): Promise<Response> {
-    const res = r as unknown as ResponseLike;
-    const challenge = res.headers.get('www-authenticate') ?? '';
+  async handle401(r: Response, options: SendOptions, state: DigestRequestState): Promise<Response> {
+    const challenge = r.headers.get('www-authenticate') ?? '';
     const retry =
-      res.statusCode >= 400 &&
-      res.statusCode < 500 &&
+      r.statusCode >= 400 &&
+      r.statusCode < 500 &&
       state.num401Calls < 2 &&
       challenge.toLowerCase().includes('digest') &&
-      res.request !== null &&
-      res.connection !== null;
+      r.request !== null &&
+      r.connection !== null;
     if (!retry) {
       state.num401Calls = 1;
       return r;
     }
     state.num401Calls++;
-    return (await this.#retry(res, options, challenge)) as unknown as Response;
+    return this.#retry(r, r.request!, r.connection!, options, challenge);
   }
 
-  async #retry(r: ResponseLike, options: object, challenge: string): Promise<ResponseLike> {
-    const original = r.request!;
-    if (original.body != null && !original.bodyIsReplayable) {
+  async #retry(
+    r: Response,
+    original: PreparedRequest,
+    connection: NonNullable<Response['connection']>,
+    options: SendOptions,
+    challenge: string,
+  ): Promise<Response> {
+    if (!original.bodyIsReplayable) {
       throw new UnrewindableBodyError(
-        'Unable to rewind request body to resend it with digest credentials: send a replayable body (bytes, string, form, file path)',
-        { request: original as unknown as PreparedRequest, response: r as unknown as Response },
+        'Unable to rewind request body to resend it with digest credentials: send a replayable body (bytes, string, form, Blob, fileFromPath()) or authenticate with a request without a stream body first',
+        { request: original, response: r },
       );
     }
     // Read the 401 to the end so that its connection goes back to the pool for the retry.
@@ -355,7 +324,7 @@ export class HTTPDigestAuth extends AuthBase {
     this.chal = parseDictHeader(challenge.replace(/digest /i, ''));
     const header = prep.method && prep.url ? this.buildDigestHeader(prep.method, prep.url) : null;
     if (header) prep.headers.set('Authorization', header);
-    const next = await r.connection!.send(prep, options);
+    const next = await connection.send(prep, options);
     next.history.push(r);
     next.request = prep;
     return next;
