@@ -31,6 +31,8 @@ export class PooledConnection {
   idle = false;
   /** Closed for good (it never goes back to the pool). */
   closed = false;
+  /** HTTP version of its responses: 11, or 20 once ALPN chose h2. */
+  version = 11;
   readonly #owner: ConnectionOwner;
 
   constructor(
@@ -40,11 +42,23 @@ export class PooledConnection {
     connect: ReturnType<ConnectorFactory>,
   ) {
     this.#owner = owner;
+    if (options.allowH2) connect = this.#watchAlpn(connect);
     this.client = new Client(origin, { ...options, connect });
     this.client.on('connect', this.#onConnect);
     this.client.on('disconnect', this.#onDisconnect);
     // Connect failures also reach the request that asked; this keeps them from being unhandled.
     this.client.on('connectionError', noop);
+  }
+
+  /** Notes the protocol ALPN chose, for the responses' `version`. */
+  #watchAlpn(connect: ReturnType<ConnectorFactory>): ReturnType<ConnectorFactory> {
+    return (options, callback) =>
+      connect(options, (err, socket) => {
+        if (err !== null) return callback(err, null);
+        this.version =
+          (socket as { alpnProtocol?: string | false }).alpnProtocol === 'h2' ? 20 : 11;
+        callback(null, socket!);
+      });
   }
 
   readonly #onConnect = (): void => {

@@ -3,6 +3,7 @@
  * core handler interface (onConnect/onHeaders/onData/onComplete/onError), the one Client calls
  * natively, so no adapter layer or header re-parse sits between the socket and our response.
  */
+import { STATUS_CODES } from 'node:http';
 import { ReadTimeoutError } from '../_internal/pool-errors.js';
 import type { PooledConnection } from './connection.js';
 import { type BodyOptions, PoolResponse, type ResponseSource } from './raw-response.js';
@@ -127,7 +128,10 @@ export class Exchange implements ResponseSource {
     const headers = parseHeaders(raw);
     this.phase = 'body';
     this.expected = expectedLength(this.#method, status, headers);
-    const response = new PoolResponse(this, this.#body, status, statusText, headers);
+    const version = this.conn.version;
+    // HTTP/2 has no reason phrase: give the standard one, as the layers above show it.
+    const reason = version === 20 && !statusText ? (STATUS_CODES[status] ?? '') : statusText;
+    const response = new PoolResponse(this, this.#body, status, reason, headers, version);
     this.#response = response;
     this.#resolve(response);
     return true;

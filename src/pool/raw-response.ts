@@ -39,7 +39,8 @@ export class PoolResponse implements RawResponse, AsyncIterator<Uint8Array> {
   readonly status: number;
   readonly reason: string;
   readonly headers: RawHeaders;
-  readonly version = 11;
+  /** HTTP version: 11, or 20 over HTTP/2. */
+  readonly version: number;
   retries: Retry | null = null;
   data: Uint8Array | null = null;
 
@@ -62,12 +63,14 @@ export class PoolResponse implements RawResponse, AsyncIterator<Uint8Array> {
     status: number,
     reason: string,
     headers: RawHeaders,
+    version = 11,
   ) {
     this.#source = source;
     this.#options = options;
     this.status = status;
     this.reason = reason;
     this.headers = headers;
+    this.version = version;
   }
 
   /** The URL that was requested (absolute, without credentials). */

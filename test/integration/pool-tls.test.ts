@@ -3,6 +3,9 @@
  * handshake, and every TLS failure is a PoolSSLError that says which failure it was.
  */
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import http2 from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import { MaxRetryError, PoolSSLError } from '../../src/_internal/pool-errors.js';
 import { PoolManager } from '../../src/pool/pool-manager.js';
@@ -16,7 +19,10 @@ function trusting(): TlsSettings {
 }
 
 /** The error of one GET to an https server presenting `which`, with `tls`. */
-async function failure(which: NonNullable<HttpsServerOptions['which']>, tls: TlsSettings | undefined) {
+async function failure(
+  which: NonNullable<HttpsServerOptions['which']>,
+  tls: TlsSettings | undefined,
+) {
   const server = await startHttpsServer({ which });
   const pm = new PoolManager();
   try {
@@ -45,6 +51,32 @@ describe('pool over TLS', () => {
     } finally {
       await pm.close();
       await server.close();
+    }
+  });
+
+  test('http2: ALPN picks h2; version 20, standard reason, connection reused', async () => {
+    const c = certs();
+    const server = http2.createSecureServer(
+      { cert: c.read(c.server.cert), key: c.read(c.server.key), allowHTTP1: true },
+      (req, res) => res.end(`over ${req.httpVersion}`),
+    );
+    let sessions = 0;
+    server.on('session', () => sessions++);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const pm = new PoolManager({ http2: true, tls: trusting() });
+    try {
+      for (let i = 0; i < 2; i++) {
+        const r = await pm.urlopen('GET', `https://127.0.0.1:${port}/`);
+        assert.equal(Buffer.from(r.data!).toString(), 'over 2.0');
+        assert.equal(r.version, 20);
+        assert.equal(r.reason, 'OK');
+      }
+      assert.equal(sessions, 1);
+    } finally {
+      await pm.close();
+      server.close();
     }
   });
 
