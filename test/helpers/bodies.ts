@@ -30,6 +30,7 @@ export interface SentResponse {
  * with back-pressure. Resolves with the status and body of the answer.
  */
 export async function sendPrepared(prepared: PreparedRequest): Promise<SentResponse> {
+  const body = prepared.bodyForSend();
   const req = http.request(prepared.url!, {
     method: prepared.method!,
     headers: prepared.headers.toJSON(),
@@ -46,7 +47,6 @@ export async function sendPrepared(prepared: PreparedRequest): Promise<SentRespo
     });
     req.on('error', reject);
   });
-  const body = prepared.bodyForSend();
   if (body == null) req.end();
   else if (typeof body === 'string' || body instanceof Uint8Array) req.end(body);
   else await pipeline(Readable.from(body as AsyncIterable<Uint8Array>, { objectMode: false }), req);
