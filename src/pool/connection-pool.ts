@@ -3,26 +3,14 @@
  * proxy settings), and `urlopen` with the Retry loop. Each connection is a single-connection
  * undici Client, so the pool itself decides reuse (LIFO), overflow and blocking as urllib3 does.
  */
-import {
-  ClosedPoolError,
-  ConnectTimeoutError,
-  MaxRetryError,
-  NewConnectionError,
-  PoolProxyError,
-  PoolSSLError,
-  PoolUnrewindableBodyError,
-  ProtocolError,
-  ReadTimeoutError,
-  TotalTimeoutError,
-} from '../_internal/pool-errors.js';
-import { Retry } from '../retry.js';
+import { ClosedPoolError } from '../_internal/pool-errors.js';
+import type { Retry } from '../retry.js';
 import { TimeoutConfig } from '../timeout.js';
 import { type ClientOptions, type ConnectionOwner, PooledConnection } from './connection.js';
-import { defaultConnectorFactory } from './connector.js';
-import { connectionCreated, connectionDiscarded, retrying } from './diagnostics.js';
+import { defaultConnectorFactory, guardConnect } from './connector.js';
+import { connectionCreated, connectionDiscarded } from './diagnostics.js';
 import { Exchange, type ExchangeOwner } from './exchange.js';
 import { parseUrl, pathOf, type RequestTarget } from './parse-url.js';
-import type { BodyOptions, PoolResponse } from './raw-response.js';
 import { prepareHeaders } from './request-headers.js';
 import type {
   ConnectorFactory,
@@ -33,6 +21,7 @@ import type {
   TlsSettings,
   UrlopenOptions,
 } from './types.js';
+import { type Call, runCall } from './urlopen.js';
 import { Waiter } from './waiter.js';
 
 /** Options of a {@link ConnectionPool}. */
@@ -67,29 +56,6 @@ export interface ConnectionPoolOptions {
   http2?: boolean | undefined;
   /** The pool key this pool is stored under (set by PoolManager). */
   key?: string | undefined;
-}
-
-const RETRYABLE: readonly Function[] = [
-  NewConnectionError,
-  ConnectTimeoutError,
-  ReadTimeoutError,
-  ProtocolError,
-  PoolSSLError,
-  PoolProxyError,
-];
-
-function isRetryable(err: unknown): err is Error {
-  for (const cls of RETRYABLE) if (err instanceof cls) return true;
-  return false;
-}
-
-function abortTotal(controller: AbortController, pool: ConnectionPool, path: string, ms: number) {
-  controller.abort(
-    new TotalTimeoutError(
-      pool.urlOf(path),
-      `${pool.poolName}: The request took longer than its total timeout. (total timeout=${ms} ms)`,
-    ),
-  );
 }
 
 /**
@@ -193,11 +159,15 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
    *   the signal's reason when `options.signal` aborts.
    */
   urlopen(method: string, url: string, options: UrlopenOptions = {}): Promise<RawResponse> {
-    if (this.#absolute) {
-      const target = parseUrl(url);
-      return this.#run(method, target.url, target.authority, url, options);
+    try {
+      if (this.#absolute) {
+        const target = parseUrl(url);
+        return this.#run(method, target.url, target.authority, url, options);
+      }
+      return this.#run(method, pathOf(url), undefined, url, options);
+    } catch (err) {
+      return Promise.reject(err);
     }
-    return this.#run(method, pathOf(url), undefined, url, options);
   }
 
   /** urlopen for a URL the caller has parsed already (PoolManager). @internal */
@@ -210,108 +180,46 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
     return this.#run(method, target.path, undefined, target.url, options);
   }
 
-  /** The absolute URL of a request target. */
-  urlOf(target: string): string {
-    return target.charCodeAt(0) === 47 /* / */ ? this.#base + target : target;
-  }
-
-  async #run(
+  #run(
     method: string,
     path: string,
     host: string | undefined,
     url: string,
     options: UrlopenOptions,
   ): Promise<RawResponse> {
-    const timeout = options.timeout ?? this.#timeout;
-    const headers = prepareHeaders(options.headers ?? this.#headers, this.#extraHeaders, host);
-    const body: BodyOptions = {
-      decodeContent: options.decodeContent ?? true,
-      maxSize: options.maxResponseSize ?? null,
-    };
-    let signal = options.signal;
-    let timer: NodeJS.Timeout | undefined;
-    if (timeout.total != null) {
-      const controller = new AbortController();
-      timer = setTimeout(abortTotal, timeout.total, controller, this, path, timeout.total);
-      signal =
-        signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal]);
-    }
+    let call: Call;
     try {
-      const call: Call = { method, path, url, headers, timeout, body, signal, options };
-      return await this.#retryLoop(call);
-    } finally {
-      if (timer !== undefined) clearTimeout(timer);
-    }
-  }
-
-  /** urllib3's urlopen recursion, as a loop. */
-  async #retryLoop(call: Call): Promise<RawResponse> {
-    const { method, url, signal, options } = call;
-    let retries = Retry.from(options.retries ?? this.#retries, { redirect: false });
-    let sendBody: PoolBody = options.body ?? null;
-    let freeRetry = true;
-    for (let attempt = 0; ; attempt++) {
-      signal?.throwIfAborted();
-      let exchange: Exchange | null = null;
-      let response: PoolResponse;
-      try {
-        const got = this.#acquire(call.timeout, signal, attempt > 0);
-        const conn = got instanceof PooledConnection ? got : await got;
-        exchange = this.#dispatch(conn, call, sendBody);
-        response = await exchange.promise;
-        if (options.preloadContent ?? true) await preload(response);
-      } catch (err) {
-        if (signal?.aborted) throw signal.reason;
-        if (!isRetryable(err)) throw err;
-        // A request that never reached a reused socket: the server never saw it.
-        if (
-          freeRetry &&
-          exchange &&
-          !exchange.started &&
-          exchange.conn.used &&
-          err instanceof ProtocolError
-        ) {
-          freeRetry = false;
-          continue;
-        }
-        retries = retries.increment(method, url, { error: err, pool: this });
-        sendBody = rewind(sendBody, options, exchange, err);
-        this.#publishRetry(call, retries, err, null);
-        await retries.sleep(null, signal);
-        continue;
-      }
-      const next = await this.#statusRetry(call, retries, response);
-      if (next === null) {
-        response.retries = retries;
-        return response;
-      }
-      retries = next;
-      sendBody = rewind(sendBody, options, exchange, null);
-      this.#publishRetry(call, retries, null, response.status);
-      await retries.sleep(response, signal);
-    }
-  }
-
-  /** The Retry for another try after this response, or null to return it. */
-  async #statusRetry(call: Call, retries: Retry, response: PoolResponse): Promise<Retry | null> {
-    const hasRetryAfter = Boolean(response.headers['retry-after']);
-    if (!retries.isRetry(call.method, response.status, hasRetryAfter)) return null;
-    let next: Retry;
-    try {
-      next = retries.increment(call.method, call.url, { response, pool: this });
+      // A throw here (e.g. a hostile headers object) must still be a rejection, never a throw.
+      call = {
+        method,
+        path,
+        url,
+        headers: prepareHeaders(options.headers ?? this.#headers, this.#extraHeaders, host),
+        timeout: options.timeout ?? this.#timeout,
+        body: {
+          decodeContent: options.decodeContent ?? true,
+          maxSize: options.maxResponseSize ?? null,
+        },
+        signal: options.signal,
+        retries: options.retries ?? this.#retries,
+        options,
+      };
     } catch (err) {
-      if (err instanceof MaxRetryError && !retries.raiseOnStatus) return null;
-      await response.drain().catch(noop);
-      throw err;
+      return Promise.reject(err);
     }
-    await response.drain().catch(noop);
-    return next;
+    return runCall(this, call);
   }
 
-  #publishRetry(call: Call, retries: Retry, error: unknown, status: number | null): void {
-    if (!retrying.hasSubscribers) return;
-    const { method, url } = call;
-    retrying.publish({ pool: this.poolName, method, url, retries: String(retries), error, status });
+  /** Starts one try of `call`: a connection (maybe after a wait), then the request on it. @internal */
+  startExchange(call: Call, body: PoolBody, retrying: boolean): Exchange | Promise<Exchange> {
+    const got = this.#acquire(call.timeout, call.signal, retrying);
+    if (got instanceof PooledConnection) return this.#dispatch(got, call, body);
+    return got.then((conn) => this.#dispatch(conn, call, body));
+  }
+
+  /** The absolute URL of a request target. */
+  urlOf(target: string): string {
+    return target.charCodeAt(0) === 47 /* / */ ? this.#base + target : target;
   }
 
   #dispatch(conn: PooledConnection, call: Call, body: PoolBody): Exchange {
@@ -458,81 +366,9 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
   }
 }
 
-/** What one urlopen call fixed before its first try. */
-interface Call {
-  readonly method: string;
-  readonly path: string;
-  readonly url: string;
-  readonly headers: Record<string, string> | undefined;
-  readonly timeout: TimeoutConfig;
-  readonly body: BodyOptions;
-  readonly signal: AbortSignal | undefined;
-  readonly options: UrlopenOptions;
-}
-
-async function preload(response: PoolResponse): Promise<void> {
-  try {
-    await response.read();
-  } catch (err) {
-    response.close();
-    throw err;
-  }
-}
-
-/**
- * The body for the next try: `rewindBody()` when given; bytes and strings again; a stream only if
- * it never reached a socket. A stream that may have been (partly) sent is never sent twice.
- */
-function rewind(
-  body: PoolBody,
-  options: UrlopenOptions,
-  exchange: Exchange | null,
-  cause: unknown,
-): PoolBody {
-  if (options.rewindBody !== undefined) return options.rewindBody();
-  if (body === null || typeof body === 'string' || body instanceof Uint8Array) return body;
-  if (exchange === null || !exchange.started) return body;
-  throw new PoolUnrewindableBodyError(
-    'The request body is a stream that was already (partly) sent, so it cannot be sent again for a retry; give a rewindBody function, or a bytes or string body.',
-    { cause },
-  );
-}
-
-/**
- * Holds any connector to the connect timeout, including ones that ignore it: past it the request
- * fails with ConnectTimeoutError, and a socket that still comes is closed.
- */
-function guardConnect(
-  pool: ConnectionPool,
-  connector: ReturnType<ConnectorFactory>,
-  ms: number | null,
-): ReturnType<ConnectorFactory> {
-  if (ms === null) return connector;
-  return (options, callback) => {
-    let settled = false;
-    const timer = setTimeout(() => {
-      settled = true;
-      const message = `${pool.poolName}: Connection to ${pool.host} timed out. (connect timeout=${ms} ms)`;
-      callback(new ConnectTimeoutError(message), null);
-    }, ms);
-    connector(options, (err, socket) => {
-      clearTimeout(timer);
-      if (settled) {
-        socket?.destroy();
-        return;
-      }
-      settled = true;
-      if (err === null) callback(null, socket!);
-      else callback(err, null);
-    });
-  };
-}
-
 function positiveInteger(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 1) {
     throw new RangeError(`${name} must be a whole number of at least 1, got ${value}.`);
   }
   return value;
 }
-
-function noop(): void {}

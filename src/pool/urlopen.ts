@@ -1,0 +1,199 @@
+/**
+ * The body of `ConnectionPool.urlopen` (urllib3's `urlopen`): the total timeout, then the Retry
+ * loop over single tries: connection and read errors are counted and retried, retryable statuses
+ * are drained and retried, and a body is only sent again when it can be.
+ */
+import {
+  ConnectTimeoutError,
+  MaxRetryError,
+  NewConnectionError,
+  PoolProxyError,
+  PoolSSLError,
+  PoolUnrewindableBodyError,
+  ProtocolError,
+  ReadTimeoutError,
+  TotalTimeoutError,
+} from '../_internal/pool-errors.js';
+import { Retry } from '../retry.js';
+import type { TimeoutConfig } from '../timeout.js';
+import { retrying } from './diagnostics.js';
+import type { Exchange } from './exchange.js';
+import type { BodyOptions, PoolResponse } from './raw-response.js';
+import type { PoolBody, RawResponse, UrlopenOptions } from './types.js';
+
+/** What one urlopen call fixed before its first try. */
+export interface Call {
+  readonly method: string;
+  /** The request target: a path, or the absolute URL (absolute-form). */
+  readonly path: string;
+  /** The URL as the caller gave it, for Retry's history and MaxRetryError. */
+  readonly url: string;
+  readonly headers: Record<string, string> | undefined;
+  readonly timeout: TimeoutConfig;
+  readonly body: BodyOptions;
+  readonly signal: AbortSignal | undefined;
+  /** `options.retries`, else the pool's. */
+  readonly retries: Retry | number | false | null;
+  readonly options: UrlopenOptions;
+}
+
+/** The pool side of a call. */
+export interface CallPool {
+  readonly poolName: string;
+  urlOf(target: string): string;
+  /** Starts one try on a connection (waiting for one if the pool blocks). */
+  startExchange(call: Call, body: PoolBody, retrying: boolean): Exchange | Promise<Exchange>;
+}
+
+/** Errors urllib3's urlopen counts against the Retry and tries again. */
+const RETRYABLE: readonly Function[] = [
+  NewConnectionError,
+  ConnectTimeoutError,
+  ReadTimeoutError,
+  ProtocolError,
+  PoolSSLError,
+  PoolProxyError,
+];
+
+function isRetryable(err: unknown): err is Error {
+  for (const cls of RETRYABLE) if (err instanceof cls) return true;
+  return false;
+}
+
+function abortTotal(controller: AbortController, pool: CallPool, path: string, ms: number): void {
+  const message = `${pool.poolName}: The request took longer than its total timeout. (total timeout=${ms} ms)`;
+  controller.abort(new TotalTimeoutError(pool.urlOf(path), message));
+}
+
+/**
+ * Runs a call: `timeout.total` becomes a signal that aborts whatever the call is doing (waiting,
+ * sending, reading a preloaded body, sleeping between tries); a streamed body is not bounded by it.
+ */
+export async function runCall(pool: CallPool, call: Call): Promise<RawResponse> {
+  const total = call.timeout.total;
+  if (total == null) return retryLoop(pool, call);
+  const controller = new AbortController();
+  const timer = setTimeout(abortTotal, total, controller, pool, call.path, total);
+  const signal = call.signal;
+  const combined =
+    signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal]);
+  try {
+    return await retryLoop(pool, { ...call, signal: combined });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** urllib3's urlopen recursion, as a loop. */
+async function retryLoop(pool: CallPool, call: Call): Promise<RawResponse> {
+  const { method, url, signal, options } = call;
+  let retries = Retry.from(call.retries, { redirect: false });
+  let body: PoolBody = options.body ?? null;
+  let freeRetry = true;
+  for (let attempt = 0; ; attempt++) {
+    signal?.throwIfAborted();
+    let exchange: Exchange | null = null;
+    let response: PoolResponse;
+    try {
+      const started = pool.startExchange(call, body, attempt > 0);
+      exchange = started instanceof Promise ? await started : started;
+      response = await exchange.promise;
+      if (options.preloadContent ?? true) await preload(response);
+    } catch (err) {
+      if (signal?.aborted) throw signal.reason;
+      if (!isRetryable(err)) throw err;
+      if (freeRetry && neverSent(exchange, err)) {
+        freeRetry = false;
+        continue;
+      }
+      retries = retries.increment(method, url, { error: err, pool });
+      body = rewind(body, options, exchange, err);
+      publishRetry(pool, call, retries, err, null);
+      await retries.sleep(null, signal);
+      continue;
+    }
+    const next = await statusRetry(pool, call, retries, response);
+    if (next === null) {
+      response.retries = retries;
+      return response;
+    }
+    retries = next;
+    body = rewind(body, options, exchange, null);
+    publishRetry(pool, call, retries, null, response.status);
+    await retries.sleep(response, signal);
+  }
+}
+
+/**
+ * A try that broke on a reused connection before the request reached its socket: the server never
+ * saw it, so it is tried again once without counting. (undici already re-sends a request whose
+ * kept-alive socket closed before it was written; this covers what gets past that.)
+ */
+function neverSent(exchange: Exchange | null, err: Error): boolean {
+  return (
+    exchange !== null && !exchange.started && exchange.conn.used && err instanceof ProtocolError
+  );
+}
+
+/** The Retry for another try after this response, or null to return the response. */
+async function statusRetry(
+  pool: CallPool,
+  call: Call,
+  retries: Retry,
+  response: PoolResponse,
+): Promise<Retry | null> {
+  const hasRetryAfter = Boolean(response.headers['retry-after']);
+  if (!retries.isRetry(call.method, response.status, hasRetryAfter)) return null;
+  let next: Retry;
+  try {
+    next = retries.increment(call.method, call.url, { response, pool });
+  } catch (err) {
+    if (err instanceof MaxRetryError && !retries.raiseOnStatus) return null;
+    await response.drain().catch(noop);
+    throw err;
+  }
+  await response.drain().catch(noop); // so that its connection serves the next try
+  return next;
+}
+
+function publishRetry(
+  pool: CallPool,
+  call: Call,
+  retries: Retry,
+  error: unknown,
+  status: number | null,
+): void {
+  if (!retrying.hasSubscribers) return;
+  const { method, url } = call;
+  retrying.publish({ pool: pool.poolName, method, url, retries: String(retries), error, status });
+}
+
+async function preload(response: PoolResponse): Promise<void> {
+  try {
+    await response.read();
+  } catch (err) {
+    response.close();
+    throw err;
+  }
+}
+
+/**
+ * The body for the next try: `rewindBody()` when given; bytes and strings again; a stream only if
+ * it never reached a socket. A stream that may have been (partly) sent is never sent twice.
+ */
+function rewind(
+  body: PoolBody,
+  options: UrlopenOptions,
+  exchange: Exchange | null,
+  cause: unknown,
+): PoolBody {
+  if (options.rewindBody !== undefined) return options.rewindBody();
+  if (body === null || typeof body === 'string' || body instanceof Uint8Array) return body;
+  if (exchange === null || !exchange.started) return body;
+  throw new PoolUnrewindableBodyError(
+    'The request body is a stream that was already (partly) sent, so it cannot be sent again for a retry; give a rewindBody function, or a bytes or string body.',
+    { cause },
+  );
+}
+
+function noop(): void {}
