@@ -3,6 +3,7 @@
  * verifies Authorization headers independently of src/auth.ts, and a node:http server using it.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startServer, type TestServer } from './server.js';
 
 const HASHES: Record<string, string> = {
@@ -108,24 +109,29 @@ export interface DigestServer extends TestServer {
   checker: DigestChecker;
 }
 
-/**
- * A server that answers 401 with a Digest challenge until a request authenticates, then 200 with
- * `ok <path>`. `extraHeaders` are sent on every 401 (e.g. Set-Cookie).
- */
+export interface DigestServerExtras {
+  /** Headers sent with every 401 (e.g. Set-Cookie). */
+  headers401?: Record<string, string | string[]>;
+  /** Answers an authenticated request; default 200 `ok <path>`. */
+  onOk?: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+/** A server that answers 401 with a Digest challenge until a request authenticates. */
 export async function startDigestServer(
   options: DigestOptions,
-  extraHeaders: Record<string, string | string[]> = {},
+  extras: DigestServerExtras = {},
 ): Promise<DigestServer> {
   const checker = new DigestChecker(options);
   const server = await startServer((req, res) => {
     const verdict = checker.check(req.method ?? 'GET', req.url ?? '/', req.headers.authorization);
     if (verdict === 'ok') {
+      if (extras.onOk) return extras.onOk(req, res);
       res.writeHead(200, { 'Content-Type': 'text/plain' });
       res.end(`ok ${req.url}`);
       return;
     }
     res.writeHead(401, {
-      ...extraHeaders,
+      ...extras.headers401,
       'WWW-Authenticate': checker.challenge(verdict === 'stale'),
     });
     res.end('unauthorized');
