@@ -245,8 +245,9 @@ export class PreparedRequest {
    * recomputes Content-Length.
    */
   prepareAuth(auth: AuthInput | null | undefined, _url?: string | URL | null): void {
-    if (auth == null) {
-      const [user, pass] = getAuthFromUrl(this.url ?? '');
+    // Only a URL with an '@' can carry credentials: most do not, and skip the parse.
+    if (auth == null && this.url?.includes('@')) {
+      const [user, pass] = getAuthFromUrl(this.url);
       if (user || pass) auth = [user, pass];
     }
     if (auth == null || (Array.isArray(auth) && auth.length === 0)) return;

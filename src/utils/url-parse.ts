@@ -61,9 +61,9 @@ const QUERY_CHARS = `${PATH_CHARS}?`;
 const UNRESERVED_TABLE = charTable(UNRESERVED_CHARS);
 const USERINFO_TABLE = charTable(USERINFO_CHARS);
 /** Characters urllib3 leaves as they are in a path. */
-export const PATH_TABLE: Uint8Array = charTable(PATH_CHARS);
+const PATH_TABLE: Uint8Array = charTable(PATH_CHARS);
 /** Characters urllib3 leaves as they are in a query or a fragment. */
-export const QUERY_TABLE: Uint8Array = charTable(QUERY_CHARS);
+const QUERY_TABLE: Uint8Array = charTable(QUERY_CHARS);
 
 /** `%00`..`%FF`, upper-case, by byte value. */
 export const PERCENT_HEX: readonly string[] = Array.from(
@@ -112,7 +112,7 @@ function encodeInvalidChars(component: string, allowed: Uint8Array): string {
 }
 
 /** RFC 3986 section 5.2.4, as urllib3's `_remove_path_dot_segments`. */
-export function removeDotSegments(path: string): string {
+function removeDotSegments(path: string): string {
   const output: string[] = [];
   for (const segment of path.split('/')) {
     if (segment === '.') continue;
@@ -136,7 +136,7 @@ const STRICT_ASCII_LABEL_RE = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
  * letters-digits-hyphen rule when `strict`); `null` for a label IDNA rejects. urllib3 uses the
  * `idna` package; the conversion here is Node's UTS #46 one.
  */
-export function idnaLabel(label: string, strict = false): string | null {
+function idnaLabel(label: string, strict = false): string | null {
   const lower = label.toLowerCase();
   if (/^[\x00-\x7f]*$/.test(lower)) {
     return !strict || STRICT_ASCII_LABEL_RE.test(lower) ? lower : null;

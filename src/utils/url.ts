@@ -113,16 +113,6 @@ export function forEachPair<V>(
   }
 }
 
-/** True when `pairs` holds no pair (Python's falsy empty dict or list). */
-export function isEmptyPairs(pairs: PairsInput): boolean {
-  if (Array.isArray(pairs)) return pairs.length === 0;
-  if (pairs instanceof URLSearchParams) return pairs.size === 0;
-  if (pairs instanceof Map) return pairs.size === 0;
-  if (typeof (pairs as Iterable<unknown>)[Symbol.iterator] === 'function') return false;
-  for (const _ in pairs) return false;
-  return true;
-}
-
 /**
  * URL-encodes pairs as `application/x-www-form-urlencoded` (requests' `_encode_params`, Python's
  * `urlencode(doseq=True)`): arrays repeat the key, `null`/`undefined` values are dropped, spaces
