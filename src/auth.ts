@@ -34,17 +34,14 @@ export type AuthInput =
 
 function latin1(value: Credential, what: string): Uint8Array {
   if (typeof value !== 'string') return value;
-  const bytes = new Uint8Array(value.length);
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if (code > 0xff) {
-      throw new TypeError(
-        `Basic auth ${what} contains ${JSON.stringify(value[i])} (U+${code.toString(16).toUpperCase().padStart(4, '0')}) at position ${i}, which latin-1 cannot encode; pass the ${what} as bytes (new TextEncoder().encode(${what})) to send it as UTF-8`,
-      );
-    }
-    bytes[i] = code;
+  const bad = /[^\x00-\xff]/u.exec(value);
+  if (bad !== null) {
+    const code = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+    throw new TypeError(
+      `Basic auth ${what} contains ${JSON.stringify(bad[0])} (U+${code}) at position ${bad.index}, which latin-1 cannot encode; pass the ${what} as bytes (new TextEncoder().encode(${what})) to send it as UTF-8`,
+    );
   }
-  return bytes;
+  return Buffer.from(value, 'latin1');
 }
 
 /**
