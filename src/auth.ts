@@ -299,6 +299,7 @@ export class HTTPDigestAuth extends AuthBase {
     challenge: string,
   ): Promise<Response> {
     if (!original.bodyIsReplayable) {
+      r.close();
       throw new UnrewindableBodyError(
         'Unable to rewind request body to resend it with digest credentials: send a replayable body (bytes, string, form, Blob, fileFromPath()) or authenticate with a request without a stream body first',
         { request: original, response: r },
