@@ -212,7 +212,7 @@ export class Response {
   }
 
   /** The next decoded body chunk from the wire, null at the end. */
-  #nextChunk = async (): Promise<Uint8Array | null> => {
+  async #nextChunk(): Promise<Uint8Array | null> {
     const unread = this.#unread;
     if (unread !== null) {
       this.#unread = null;
@@ -225,13 +225,17 @@ export class Response {
     } catch (err) {
       throw translatePoolError(err, { request: this.request, response: this, streaming: true });
     }
-  };
+  }
 
   async *#wireChunks(chunkSize: number | null): AsyncGenerator<Uint8Array> {
     if (chunkSize !== null && chunkSize > 0) {
-      yield* rechunk(this.#nextChunk, chunkSize, (bytes) => {
-        this.#unread = bytes;
-      });
+      yield* rechunk(
+        () => this.#nextChunk(),
+        chunkSize,
+        (bytes) => {
+          this.#unread = bytes;
+        },
+      );
     } else {
       for (let c = await this.#nextChunk(); c !== null; c = await this.#nextChunk()) {
         if (c.length > 0) yield c;
