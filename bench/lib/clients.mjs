@@ -1,0 +1,121 @@
+// The clients compared. Each factory gets the server's origin and the connection count of the
+// scenario and returns `{ get(path) -> Promise<bytes read>, close() }`; `get` reads the whole
+// body, as a user who wants the content does. Every client is limited to `connections`
+// kept-alive connections except global fetch, which runs on Node's default dispatcher as users
+// get it (no per-origin cap).
+import http from 'node:http';
+
+/** The built package; REQUESTS_TS_DIST points elsewhere (e.g. a private build) when set. */
+const DIST = process.env.REQUESTS_TS_DIST
+  ? new URL(`file://${process.env.REQUESTS_TS_DIST}`)
+  : new URL('../../dist/esm/index.js', import.meta.url);
+
+function keepAliveAgent(connections) {
+  return new http.Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections });
+}
+
+/** requests-ts: one Session; an HTTPAdapter sized for the scenario mounted on the origin. */
+async function requestsTs({ origin, connections, features = false }) {
+  const { Session, HTTPAdapter } = await import(DIST.href);
+  const session = new Session();
+  // poolBlock: with more calls in flight than connections, wait for one as every other client
+  // here does (urllib3's default opens a throw-away connection per extra call instead).
+  const adapter = new HTTPAdapter({
+    poolConnections: 1,
+    poolMaxsize: connections,
+    poolBlock: true,
+    ...(features ? { maxRetries: 3 } : {}),
+  });
+  session.mount(`${origin}/`, adapter);
+  return {
+    session,
+    adapter,
+    get: async (path) => (await session.get(origin + path)).content.length,
+    close: () => session.close(),
+  };
+}
+
+async function undiciRequest({ origin, connections }) {
+  const { Pool, request } = await import('undici');
+  const pool = new Pool(origin, { connections });
+  return {
+    async get(path) {
+      const { body } = await request(origin + path, { dispatcher: pool });
+      return (await body.arrayBuffer()).byteLength;
+    },
+    close: () => pool.close(),
+  };
+}
+
+async function globalFetch({ origin }) {
+  return {
+    get: async (path) => (await (await fetch(origin + path)).arrayBuffer()).byteLength,
+    close: async () => {},
+  };
+}
+
+async function axiosClient({ origin, connections }) {
+  const { default: axios } = await import('axios');
+  const httpAgent = keepAliveAgent(connections);
+  const client = axios.create({ httpAgent, responseType: 'arraybuffer', proxy: false });
+  return {
+    get: async (path) => (await client.get(origin + path)).data.length,
+    close: async () => httpAgent.destroy(),
+  };
+}
+
+async function gotClient({ origin, connections }) {
+  const { default: got } = await import('got');
+  const agent = keepAliveAgent(connections);
+  const client = got.extend({
+    agent: { http: agent },
+    responseType: 'buffer',
+    retry: { limit: 0 },
+  });
+  return {
+    get: async (path) => (await client(origin + path)).body.length,
+    close: async () => agent.destroy(),
+  };
+}
+
+async function nodeFetch({ origin, connections }) {
+  const { default: fetchFn } = await import('node-fetch');
+  const agent = keepAliveAgent(connections);
+  return {
+    get: async (path) => (await (await fetchFn(origin + path, { agent })).arrayBuffer()).byteLength,
+    close: async () => agent.destroy(),
+  };
+}
+
+async function nodeHttp({ origin, connections }) {
+  const agent = keepAliveAgent(connections);
+  const { hostname, port } = new URL(origin);
+  const get = (path) =>
+    new Promise((resolve, reject) => {
+      const req = http.request({ hostname, port, path, agent }, (res) => {
+        const chunks = [];
+        let n = 0;
+        res.on('data', (chunk) => {
+          chunks.push(chunk);
+          n += chunk.length;
+        });
+        res.on('end', () => resolve(Buffer.concat(chunks, n).length));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  return { get, close: async () => agent.destroy() };
+}
+
+/** Client name -> factory. `requests-ts+features` = retries 3 and a cookie sent back. */
+export const CLIENTS = {
+  'undici.request': undiciRequest,
+  'requests-ts': requestsTs,
+  'requests-ts+features': (o) => requestsTs({ ...o, features: true }),
+  fetch: globalFetch,
+  axios: axiosClient,
+  got: gotClient,
+  'node-fetch': nodeFetch,
+  'node:http': nodeHttp,
+};
