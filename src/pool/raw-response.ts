@@ -55,7 +55,7 @@ export class PoolResponse implements RawResponse, AsyncIterator<Uint8Array> {
     resolve: (r: IteratorResult<Uint8Array>) => void;
     reject: (e: unknown) => void;
   } | null = null;
-  #streamed = false;
+  #stream: AsyncIterable<Uint8Array> | null = null;
 
   constructor(
     source: ResponseSource,
@@ -156,16 +156,19 @@ export class PoolResponse implements RawResponse, AsyncIterator<Uint8Array> {
 
   // ---- RawResponse ----
 
-  /** Decoded body chunks as they arrive; the body can be streamed once. */
+  /**
+   * Decoded body chunks as they arrive. Every call gives the same stream, so a read that stopped
+   * part-way goes on where it stopped; leaving a `for await` early closes the response.
+   */
   stream(): AsyncIterable<Uint8Array> {
-    if (this.#streamed) {
-      throw new TypeError('The response body was already read; it can only be streamed once.');
-    }
-    this.#streamed = true;
+    if (this.#stream !== null) return this.#stream;
     const { decodeContent, maxSize } = this.#options;
     const encoding = decodeContent ? headerString(this.headers['content-encoding']) : undefined;
-    if (encoding === undefined && maxSize === null) return this;
-    return this.#guarded(decodedStream(this, encoding, { maxSize }));
+    this.#stream =
+      encoding === undefined && maxSize === null
+        ? this
+        : this.#guarded(decodedStream(this, encoding, { maxSize }));
+    return this.#stream;
   }
 
   /** Errors out of the decoders go through the same table as the rest. */
@@ -180,6 +183,7 @@ export class PoolResponse implements RawResponse, AsyncIterator<Uint8Array> {
   /** Reads the rest of the body, decoded; the whole body once it was read. */
   async read(): Promise<Uint8Array> {
     if (this.data !== null) return this.data;
+    if (this.stream() === this && this.#state === ENDED) return this.#takeQueued();
     const chunks: Uint8Array[] = [];
     let size = 0;
     for await (const chunk of this.stream()) {
@@ -192,9 +196,19 @@ export class PoolResponse implements RawResponse, AsyncIterator<Uint8Array> {
     return data;
   }
 
+  /** The common case: the whole (identity) body arrived with the headers; no promise per chunk. */
+  #takeQueued(): Uint8Array {
+    const queue = this.#queue;
+    const data =
+      queue.length === 1 ? queue[0]! : queue.length === 0 ? EMPTY : concat(queue, this.#queued);
+    this.#queue = [];
+    this.#queued = 0;
+    this.data = data;
+    return data;
+  }
+
   /** Reads and discards the rest, undecoded, so the connection can be reused. */
   async drain(): Promise<void> {
-    this.#streamed = true;
     while (!(await this.next()).done) {
       // discard
     }
@@ -202,7 +216,6 @@ export class PoolResponse implements RawResponse, AsyncIterator<Uint8Array> {
 
   /** Stops reading; an unfinished transfer closes its connection. */
   close(): void {
-    this.#streamed = true;
     this.#queue.length = 0;
     this.#queued = 0;
     if (this.#state !== OPEN) return;

@@ -186,6 +186,26 @@ describe('ConnectionPool bodies', () => {
     }
   });
 
+  test('a read that stopped part-way goes on: read() gives the rest of the stream', async () => {
+    const server = await startServer(async (_req, res) => {
+      res.writeHead(200, { 'Content-Length': 8 });
+      res.write('first');
+      await sleep(20);
+      res.end('end');
+    });
+    const pool = poolFor(server);
+    try {
+      const r = await pool.urlopen('GET', '/', { preloadContent: false });
+      const first = await r.stream()[Symbol.asyncIterator]().next();
+      assert.equal(Buffer.from(first.value!).toString(), 'first');
+      assert.equal(Buffer.from(await r.read()).toString(), 'end');
+      assert.equal(pool.stats.free, 1);
+    } finally {
+      await pool.close();
+      await server.close();
+    }
+  });
+
   test('drain() reads the rest so the connection goes back to the pool', async () => {
     const server = await startServer((_req, res) => {
       res.writeHead(200, { 'Content-Length': 5 });
