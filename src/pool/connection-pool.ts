@@ -97,6 +97,9 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
 
   constructor(options: ConnectionPoolOptions) {
     const { scheme, host, port } = options;
+    if (scheme !== 'http' && scheme !== 'https') {
+      throw new TypeError(`scheme must be 'http' or 'https', got ${String(scheme)}.`);
+    }
     this.scheme = scheme;
     this.host = host;
     this.port = port;

@@ -3,6 +3,7 @@
  * maxsize and block, close, stats, timeouts and aborts.
  */
 import assert from 'node:assert/strict';
+import diagnostics from 'node:diagnostics_channel';
 import { Readable } from 'node:stream';
 import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -248,6 +249,9 @@ describe('ConnectionPool keep-alive and maxsize', () => {
     const closedSockets: number[] = [];
     server.server.on('connection', (socket) => socket.on('close', () => closedSockets.push(1)));
     const pool = poolFor(server, { maxsize: 2 });
+    const discarded: unknown[] = [];
+    const onDiscard = (message: unknown) => discarded.push(message);
+    diagnostics.subscribe('requests-ts:pool:connection-discarded', onDiscard);
     try {
       const calls = Array.from({ length: 5 }, () => pool.urlopen('GET', '/'));
       for (let i = 0; i < 50 && server.requests.length < 5; i++) await sleep(5);
@@ -259,7 +263,10 @@ describe('ConnectionPool keep-alive and maxsize', () => {
       assert.equal(closedSockets.length, 3);
       assert.equal(pool.stats.free, 2);
       assert.equal(pool.stats.connected, 2);
+      assert.equal(discarded.length, 3);
+      assert.deepEqual(Object.keys(discarded[0] as object), ['pool', 'connection', 'maxsize']);
     } finally {
+      diagnostics.unsubscribe('requests-ts:pool:connection-discarded', onDiscard);
       await pool.close();
       await server.close();
     }
@@ -301,6 +308,30 @@ describe('ConnectionPool keep-alive and maxsize', () => {
       assert.equal(pool.stats.pending, 0);
       open();
       assert.equal((await first).status, 200);
+    } finally {
+      await pool.close();
+      await server.close();
+    }
+  });
+
+  test('block true: an abort while waiting for a connection rejects with the reason', async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const server = await startServer(gated(gate));
+    const pool = poolFor(server, { maxsize: 1, block: true });
+    try {
+      const first = pool.urlopen('GET', '/');
+      const controller = new AbortController();
+      const waiting = pool.urlopen('GET', '/', { signal: controller.signal });
+      for (let i = 0; i < 50 && pool.stats.pending < 1; i++) await sleep(5);
+      assert.equal(pool.stats.pending, 1);
+      const reason = new Error('no longer needed');
+      controller.abort(reason);
+      await assert.rejects(waiting, (e) => e === reason);
+      assert.equal(pool.stats.pending, 0);
+      open();
+      assert.equal((await first).status, 200);
+      assert.equal(server.requests.length, 1);
     } finally {
       await pool.close();
       await server.close();
