@@ -9,18 +9,25 @@ import { HTTPAdapter } from './adapters/http-adapter.js';
 import { MockAdapter } from './adapters/mock-adapter.js';
 import { del, get, head, options, patch, post, put, request } from './api.js';
 import { AuthBase, HTTPBasicAuth, HTTPDigestAuth, HTTPProxyAuth } from './auth.js';
-import { RequestsCookieJar } from './cookies.js';
+import {
+  CookieConflictError,
+  cookiejarFromDict,
+  mergeCookies,
+  RequestsCookieJar,
+} from './cookies.js';
 import * as errors from './errors.js';
+import { fileFromPath } from './models/body.js';
 import { PreparedRequest } from './models/prepared-request.js';
 import { Request } from './models/request.js';
 import { Response } from './models/response.js';
-import { Retry } from './retry.js';
+import { RequestHistory, Retry } from './retry.js';
 import { Session } from './sessions/session.js';
 import { codes } from './status-codes.js';
 import { CaseInsensitiveDict } from './structures.js';
 import { TimeoutConfig } from './timeout.js';
 import { getEncodingFromHeaders } from './utils/encoding.js';
 import { parseHeaderLinks } from './utils/links.js';
+import { getNetrcAuth } from './utils/netrc.js';
 import { getEnvironProxies, selectProxy, shouldBypassProxies } from './utils/proxies.js';
 import { requoteUri } from './utils/url.js';
 
@@ -29,7 +36,6 @@ export type { HTTPAdapterOptions } from './adapters/http-adapter.js';
 export type { MockAdapterOptions, MockRoute } from './adapters/mock-adapter.js';
 export type { AuthInput } from './auth.js';
 export * from './errors.js';
-export { RequestHistory } from './retry.js';
 export type { RequestOptions, SessionSendOptions } from './sessions/session.js';
 export type { TimeoutInput, TimeoutOptions } from './timeout.js';
 export {
@@ -55,6 +61,7 @@ export {
   post,
   put,
   Request,
+  RequestHistory,
   RequestsCookieJar,
   Response,
   Retry,
@@ -83,12 +90,18 @@ const requests = {
   BaseAdapter,
   MockAdapter,
   Retry,
+  RequestHistory,
   TimeoutConfig,
   Request,
   PreparedRequest,
   Response,
   CaseInsensitiveDict,
   RequestsCookieJar,
+  CookieConflictError,
+  cookiejarFromDict,
+  mergeCookies,
+  fileFromPath,
+  getNetrcAuth,
   AuthBase,
   HTTPBasicAuth,
   HTTPDigestAuth,
