@@ -104,13 +104,25 @@ export interface IncrementalDecoder {
   decode(chunk: Uint8Array, final?: boolean): string;
 }
 
-type Factory = (errors: DecodeErrors) => IncrementalDecoder;
+interface Factory {
+  (errors: DecodeErrors): IncrementalDecoder;
+  /** Decodes a whole buffer, when the codec has a faster way than a fresh incremental decoder. */
+  oneShot?: (data: Uint8Array, errors: DecodeErrors) => string;
+}
 
 function textDecoder(label: string, ignoreBOM: boolean): Factory {
-  return (errors) => {
+  const factory: Factory = (errors) => {
     const d = new TextDecoder(label, { fatal: errors === 'strict', ignoreBOM });
     return { decode: (chunk, final = false) => d.decode(chunk, { stream: !final }) };
   };
+  // A non-streaming decode() starts afresh each call, so one decoder serves every whole-buffer
+  // decode: making a TextDecoder costs more than decoding a small body.
+  const shared: Partial<Record<DecodeErrors, InstanceType<typeof TextDecoder>>> = {};
+  factory.oneShot = (data, errors) => {
+    shared[errors] ??= new TextDecoder(label, { fatal: errors === 'strict', ignoreBOM });
+    return shared[errors].decode(data);
+  };
+  return factory;
 }
 
 function asBuffer(chunk: Uint8Array): Buffer {
@@ -294,13 +306,17 @@ export function getIncrementalDecoder(
   encoding: string,
   errors: DecodeErrors = 'replace',
 ): IncrementalDecoder {
+  return codec(encoding)(errors);
+}
+
+function codec(encoding: string): Factory {
   const factory = resolve(encoding);
   if (!factory) {
     throw new RangeError(
       `unknown encoding: ${encoding} (set a charset that Python or WHATWG names)`,
     );
   }
-  return factory(errors);
+  return factory;
 }
 
 /**
@@ -314,7 +330,8 @@ export function decodeBytes(
   encoding: string,
   errors: DecodeErrors = 'replace',
 ): string {
-  return getIncrementalDecoder(encoding, errors).decode(data, true);
+  const factory = codec(encoding);
+  return factory.oneShot ? factory.oneShot(data, errors) : factory(errors).decode(data, true);
 }
 
 /** Bytes the detector looks at: enough to tell, little enough to stay fast on large bodies. */
