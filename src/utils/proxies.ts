@@ -3,8 +3,9 @@
  * `all`, `scheme://host`, `all://host`), the `*_proxy` environment variables, and NO_PROXY.
  * Pure functions: the environment is a parameter (default `process.env`) so tests need not touch it.
  */
-import { domainToASCII } from 'node:url';
-import { LocationParseError } from '../_internal/pool-errors.js';
+
+import { urlsplit, urlunsplit } from './url.js';
+import { parseUrl } from './url-parse.js';
 
 /** A proxies mapping: `http`, `https`, `all`, `scheme://host`, `all://host` (and `no_proxy`). */
 export type ProxiesMap = Readonly<Record<string, string | null | undefined>>;
@@ -12,9 +13,8 @@ export type ProxiesMap = Readonly<Record<string, string | null | undefined>>;
 /** The environment the proxy variables are read from. */
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-interface SplitUrl {
+interface ProxyTarget {
   scheme: string;
-  netloc: string;
   /** Lower-cased, without brackets or port; null when the URL has none (Python's `hostname`). */
   hostname: string | null;
   /** null when absent or not a valid port. */
@@ -22,22 +22,9 @@ interface SplitUrl {
   userinfo: string | null;
 }
 
-const SCHEME_CHARS = /^[a-zA-Z][a-zA-Z0-9+.-]*$/;
-
-/** Python's `urllib.parse.urlsplit`, as far as proxy selection uses it. */
-function splitUrl(input: string): SplitUrl {
-  let url = input.trim().replace(/[\t\r\n]/g, '');
-  let scheme = '';
-  const colon = url.indexOf(':');
-  if (colon > 0 && SCHEME_CHARS.test(url.slice(0, colon))) {
-    scheme = url.slice(0, colon).toLowerCase();
-    url = url.slice(colon + 1);
-  }
-  let netloc = '';
-  if (url.startsWith('//')) {
-    const end = url.slice(2).search(/[/?#]/);
-    netloc = end === -1 ? url.slice(2) : url.slice(2, end + 2);
-  }
+/** Python's `urlsplit(url)` with its `hostname`, `port` and user info. */
+function splitUrl(url: string): ProxyTarget {
+  const { scheme, netloc } = urlsplit(url);
   const at = netloc.lastIndexOf('@');
   const userinfo = at === -1 ? null : netloc.slice(0, at);
   const hostinfo = netloc.slice(at + 1);
@@ -57,7 +44,6 @@ function splitUrl(input: string): SplitUrl {
   const portNumber = /^[0-9]+$/.test(port) ? Number(port) : null;
   return {
     scheme,
-    netloc,
     hostname: host ? lowerHost(host) : null,
     port: portNumber !== null && portNumber <= 65535 ? portNumber : null,
     userinfo,
@@ -278,57 +264,26 @@ export function resolveProxies(
   return resolved;
 }
 
-const URI =
-  /^(?:([a-zA-Z][a-zA-Z0-9+.-]*):)?(?:\/\/([^\\/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/s;
-const HAS_SCHEME = /^(?:[a-zA-Z][a-zA-Z0-9+-]*:|\/)/;
-const USERINFO_UNSAFE = /[^A-Za-z0-9._~!$&'()*+,;=:%-]|%(?![0-9a-fA-F]{2})/g;
-
-/** urllib3's `parse_url`, reduced to what `prependSchemeIfNeeded` rebuilds. */
-function parseLoose(url: string) {
-  const m = URI.exec(HAS_SCHEME.test(url) ? url : `//${url}`);
-  if (!m) throw new LocationParseError(`Failed to parse: ${url}`);
-  const [, scheme, authority, path = '', query, fragment] = m;
-  const lowerScheme = scheme?.toLowerCase();
-  const normalize = lowerScheme === undefined || lowerScheme === 'http' || lowerScheme === 'https';
-  let auth: string | undefined;
-  let host: string | undefined;
-  let port: number | undefined;
-  if (authority) {
-    const at = authority.lastIndexOf('@');
-    auth = at > 0 ? authority.slice(0, at) : undefined;
-    if (auth && normalize) auth = auth.replace(USERINFO_UNSAFE, (c) => encodeURIComponent(c));
-    const hp = /^(\[[^\]]*\]|[^:]*)(?::0*?(|0|[1-9][0-9]{0,4}))?$/s.exec(authority.slice(at + 1));
-    const p = hp?.[2] ? Number(hp[2]) : undefined;
-    if (!hp || (p !== undefined && p > 65535))
-      throw new LocationParseError(`Failed to parse: ${url}`);
-    host = hp[1] ? normalizeHost(hp[1], normalize) : undefined;
-    port = p;
-  }
-  const fullPath = path && !path.startsWith('/') ? `/${path}` : path;
-  return { scheme: lowerScheme, auth, host, port, path: fullPath, query, fragment };
-}
-
-function normalizeHost(host: string, normalize: boolean): string {
-  if (!normalize || host.startsWith('[')) return normalize ? host.toLowerCase() : host;
-  return /[^\x00-\x7f]/.test(host) ? domainToASCII(host) || host : host.toLowerCase();
-}
-
 /**
  * `url` with `newScheme` in front when it has none; a scheme it has is kept (requests'
  * `prepend_scheme_if_needed`, which normalises through urllib3's `parse_url`).
  * @example prependSchemeIfNeeded('proxy.local:3128', 'http') // 'http://proxy.local:3128'
- * @throws LocationParseError for a port that is not a number up to 65535.
+ * @throws InvalidURL for a port that is not a number up to 65535.
  */
 export function prependSchemeIfNeeded(url: string, newScheme: string): string {
-  const { scheme, auth, host, port, path, query, fragment } = parseLoose(url);
-  let netloc = host === undefined ? '' : port ? `${host}:${port}` : host;
-  let rest = path;
+  const { scheme, auth, host, port, path, query, fragment } = parseUrl(url);
+  // urllib3's `netloc` drops a port 0; without a host, the path stands in for it.
+  let netloc = host === null ? '' : port ? `${host}:${port}` : host;
+  let rest = path ?? '';
   if (!netloc) [netloc, rest] = [rest, ''];
   if (auth) netloc = `${auth}@${netloc}`;
-  let out = `${scheme ?? newScheme}://${netloc}${rest}`;
-  if (query) out += `?${query}`;
-  if (fragment) out += `#${fragment}`;
-  return out;
+  return urlunsplit({
+    scheme: scheme ?? newScheme,
+    netloc,
+    path: rest,
+    query: query ?? '',
+    fragment: fragment ?? '',
+  });
 }
 
 /**
@@ -338,7 +293,7 @@ export function prependSchemeIfNeeded(url: string, newScheme: string): string {
  */
 export function proxyUrlHasHost(proxy: string): boolean {
   try {
-    return Boolean(parseLoose(proxy).host);
+    return Boolean(parseUrl(proxy).host);
   } catch {
     return false;
   }

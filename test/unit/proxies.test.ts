@@ -1,7 +1,7 @@
 // Proxy selection and NO_PROXY; expected values were produced by requests 2.34 on the same input.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { LocationParseError } from '../../src/_internal/pool-errors.js';
+import { InvalidURL } from '../../src/errors.js';
 import {
   addressInNetwork,
   getAuthFromUrl,
@@ -174,7 +174,7 @@ describe('URL helpers', () => {
     });
   }
   test('prependSchemeIfNeeded rejects a port past 65535', () => {
-    assert.throws(() => prependSchemeIfNeeded('http://h:99999', 'http'), LocationParseError);
+    assert.throws(() => prependSchemeIfNeeded('http://h:99999', 'http'), InvalidURL);
   });
   test('proxyUrlHasHost tells a usable proxy URL from a malformed one', () => {
     assert.equal(proxyUrlHasHost('http://proxy:3128'), true);
