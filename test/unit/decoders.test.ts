@@ -5,10 +5,10 @@ import { DecodeError } from '../../src/_internal/pool-errors.js';
 import {
   ACCEPT_ENCODING,
   decodedStream,
-  gzipHeaderLength,
   isZlibHeader,
   parseContentEncoding,
 } from '../../src/pool/decoders.js';
+import { gzipHeaderLength } from '../../src/pool/gzip-members.js';
 
 const TEXT = Buffer.from(
   Array.from({ length: 400 }, (_, i) => `line ${i}: the quick brown fox ✓\n`).join(''),
