@@ -188,10 +188,12 @@ describe('ConnectionPool bodies', () => {
   });
 
   test('a read that stopped part-way goes on: read() gives the rest of the stream', async () => {
+    let sendRest!: () => void;
+    const rest = new Promise<void>((resolve) => (sendRest = resolve));
     const server = await startServer(async (_req, res) => {
       res.writeHead(200, { 'Content-Length': 8 });
       res.write('first');
-      await sleep(20);
+      await rest; // only once the client has read 'first'
       res.end('end');
     });
     const pool = poolFor(server);
@@ -199,6 +201,7 @@ describe('ConnectionPool bodies', () => {
       const r = await pool.urlopen('GET', '/', { preloadContent: false });
       const first = await r.stream()[Symbol.asyncIterator]().next();
       assert.equal(Buffer.from(first.value!).toString(), 'first');
+      sendRest();
       assert.equal(Buffer.from(await r.read()).toString(), 'end');
       assert.equal(pool.stats.free, 1);
     } finally {
@@ -405,7 +408,8 @@ describe('ConnectionPool timeouts and aborts', () => {
         assert.equal((err as TotalTimeoutError).url, `${server.url}/slow`);
         return true;
       });
-      assert.equal(server.requests.length, 1);
+      await sleep(20);
+      assert.ok(server.requests.length <= 1, 'a total timeout is not retried');
     } finally {
       await pool.close();
       await server.close();
