@@ -5,15 +5,7 @@
  * each whose connections are CONNECT tunnels with TLS to the origin inside. Through a SOCKS proxy
  * every pool's connections are SOCKS connections. Proxy credentials only ever go to the proxy.
  */
-import { isIPv6 } from 'node:net';
-import type { Duplex } from 'node:stream';
-import type { buildConnector } from 'undici';
-import {
-  LocationParseError,
-  PoolBaseError,
-  PoolProxyError,
-  ProxySchemeUnknown,
-} from '../_internal/pool-errors.js';
+import { LocationParseError, ProxySchemeUnknown } from '../_internal/pool-errors.js';
 import { redactUrl } from '../_internal/redact.js';
 import { ConnectionPool, type ConnectionPoolOptions } from './connection-pool.js';
 import {
@@ -23,9 +15,9 @@ import {
   type PoolSettings,
 } from './pool-manager.js';
 import { type SocksProxyConfig, socksConnectorFactory } from './socks.js';
-import { ConnectAttempt, connectTimeoutError, tlsConnector, tlsConnectorFactory } from './tls.js';
+import { tlsConnectorFactory } from './tls.js';
+import { proxyConnectError, tunnelConnectorFactory } from './tunnel.js';
 import type { ConnectorFactory, ProxySettings, TlsSettings } from './types.js';
-import { toPoolError } from './undici-errors.js';
 
 /** A proxy URL taken apart. */
 export interface ParsedProxy {
@@ -114,6 +106,20 @@ export function parseProxyUrl(url: string): ParsedProxy {
   };
 }
 
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** The proxy headers, refused when a name or value could break the CONNECT request apart. */
+function checkedHeaders(headers: Record<string, string>): Record<string, string> {
+  for (const [name, value] of Object.entries(headers)) {
+    if (!TOKEN.test(name) || /[\r\n\0]/.test(String(value))) {
+      throw new TypeError(
+        `Invalid proxy header ${JSON.stringify(name)}: names must be tokens and values may not hold CR, LF or NUL.`,
+      );
+    }
+  }
+  return { ...headers };
+}
+
 /** Options of a {@link ProxyManager}: a PoolManager's, plus what goes to the proxy. */
 export interface ProxyManagerOptions extends PoolManagerOptions {
   /**
@@ -149,7 +155,7 @@ export class ProxyManager extends PoolManager {
     const { proxyHeaders = {}, proxyTls, ...poolOptions } = options;
     super(poolOptions);
     this.proxy = parseProxyUrl(proxyUrl);
-    this.proxyHeaders = Object.freeze({ ...proxyHeaders });
+    this.proxyHeaders = Object.freeze(checkedHeaders(proxyHeaders));
     this.proxySettings = Object.freeze({ url: this.proxy.url });
     this.#forward = Object.freeze({ url: `${this.proxy.url}#forward` });
     this.#proxyTls = proxyTls;
@@ -238,155 +244,4 @@ export class ProxyManager extends PoolManager {
     const { scheme, host, port, username, password } = this.proxy;
     return { scheme: scheme as SocksProxyConfig['scheme'], host, port, username, password };
   }
-}
-
-/**
- * A failure to reach the proxy, as urllib3 wraps it: ProxyError('Unable to connect to proxy')
- * with the pool error of the cause (NewConnectionError, ...), plus a hint when an https:// proxy
- * URL names a proxy that only speaks HTTP.
- */
-export function proxyConnectError(
-  proxy: ParsedProxy,
-  err: Error,
-  connection: 'HTTPConnection' | 'HTTPSConnection',
-  connectTimeout: number | null,
-): PoolProxyError {
-  const cause =
-    err instanceof PoolBaseError
-      ? err
-      : (toPoolError(err, {
-          url: proxy.url,
-          poolName: `${connection}(host='${proxy.host}', port=${proxy.port})`,
-          host: proxy.host,
-          phase: 'connect',
-          connectTimeout,
-          readTimeout: null,
-          received: 0,
-          expected: null,
-          abortReason: undefined,
-        }) as Error);
-  const plainHttp =
-    proxy.scheme === 'https' &&
-    /wrong version number|unknown protocol|record layer failure/i.test(
-      `${err.message} ${cause.message}`,
-    );
-  const hint = plainHttp
-    ? '. Your proxy appears to only use HTTP and not HTTPS, try changing your proxy URL to be HTTP.'
-    : '';
-  return new PoolProxyError(`Unable to connect to proxy${hint}: ${cause.message}`, { cause });
-}
-
-/** The proxy's answer to CONNECT may not be longer than this (status line and headers). */
-const MAX_TUNNEL_ANSWER = 64 * 1024;
-
-function tunnelFailure(what: string): Error {
-  return new Error(`Tunnel connection failed: ${what}`);
-}
-
-/**
- * Reads the proxy's answer to CONNECT, status line and headers, and nothing past them; data after
- * them (before our TLS handshake even started) is a proxy error.
- */
-function readTunnelAnswer(
-  socket: Duplex,
-  done: (err: Error | null, status: number, reason: string) => void,
-) {
-  let head = Buffer.alloc(0);
-  const finish = (err: Error | null, status = 0, reason = '') => {
-    socket.off('readable', onReadable).off('end', onEnd).off('error', finish);
-    done(err, status, reason);
-  };
-  const onEnd = () =>
-    finish(tunnelFailure('the proxy closed the connection without answering CONNECT'));
-  const onReadable = () => {
-    for (let chunk = socket.read() as Buffer | null; chunk !== null; chunk = socket.read()) {
-      head = Buffer.concat([head, chunk]);
-      const end = head.indexOf('\r\n\r\n');
-      if (end === -1) {
-        if (head.length > MAX_TUNNEL_ANSWER)
-          return finish(tunnelFailure('the proxy answer is too long'));
-        continue;
-      }
-      if (head.length > end + 4)
-        return finish(tunnelFailure('the proxy sent data after its answer'));
-      const line = head.subarray(0, head.indexOf('\r\n')).toString('latin1');
-      const m = /^HTTP\/\d\.\d (\d{3})(?: (.*))?$/.exec(line);
-      if (!m) return finish(tunnelFailure(`the proxy answered '${line.slice(0, 80)}'`));
-      return finish(null, Number(m[1]), (m[2] ?? '').trim());
-    }
-  };
-  socket.on('readable', onReadable).on('end', onEnd).on('error', finish);
-}
-
-/** `CONNECT host:port HTTP/1.1` with Host and the proxy headers. */
-function connectRequest(authority: string, headers: Readonly<Record<string, string>>): string {
-  let text = `CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n`;
-  for (const name in headers) text += `${name}: ${headers[name]}\r\n`;
-  return `${text}\r\n`;
-}
-
-/**
- * The connector of https origins through an HTTP(S) proxy: a connection to the proxy (TLS for an
- * https:// proxy, with `proxyTls`), `CONNECT host:port` with the proxy headers, then TLS to the
- * origin inside the tunnel with `tls`. A proxy that cannot be reached or refuses the tunnel
- * (e.g. 407) fails with PoolProxyError naming the status; TLS errors with the origin keep Node's
- * error (the pool's table makes them PoolSSLError).
- */
-export function tunnelConnector(
-  proxy: ParsedProxy,
-  proxyHeaders: Readonly<Record<string, string>>,
-  tls: TlsSettings,
-  proxyTls: TlsSettings,
-  connectTimeout: number | null,
-): buildConnector.connector {
-  const toProxy = tlsConnector(proxyTls, null);
-  const shown = isIPv6(proxy.host) ? `[${proxy.host}]` : proxy.host;
-  const proxyTarget = {
-    hostname: proxy.host,
-    host: `${shown}:${proxy.port}`,
-    protocol: `${proxy.scheme}:`,
-    port: String(proxy.port),
-  };
-  return (options, callback) => {
-    const attempt = new ConnectAttempt(callback, connectTimeout, () =>
-      connectTimeoutError(proxyTarget.host, connectTimeout),
-    );
-    const host = isIPv6(options.hostname) ? `[${options.hostname}]` : options.hostname;
-    const authority = `${host}:${Number(options.port) || 443}`;
-    toProxy(proxyTarget, (err, socket) => {
-      if (err !== null)
-        return attempt.fail(proxyConnectError(proxy, err, 'HTTPSConnection', connectTimeout));
-      if (attempt.settled) return socket.destroy();
-      attempt.track(socket);
-      socket.on('error', noop); // errors reach the attempt (or later the TLS socket) too
-      socket.write(connectRequest(authority, proxyHeaders));
-      readTunnelAnswer(socket, (answerErr, status, reason) => {
-        if (attempt.settled) return;
-        if (answerErr !== null) return attempt.fail(tunnelError(answerErr));
-        if (status !== 200)
-          return attempt.fail(tunnelError(tunnelFailure(`${status} ${reason}`.trim())));
-        tlsConnector(tls, null)({ ...options, httpSocket: socket }, (tlsErr, tlsSocket) => {
-          if (tlsErr !== null) attempt.fail(tlsErr);
-          else attempt.succeed(tlsSocket);
-        });
-      });
-    });
-  };
-}
-
-function tunnelError(cause: Error): PoolProxyError {
-  return new PoolProxyError(`Unable to connect to proxy: ${cause.message}`, { cause });
-}
-
-function noop(): void {}
-
-/** The {@link ConnectorFactory} of the pools of https origins behind an HTTP(S) proxy. */
-export function tunnelConnectorFactory(
-  proxy: ParsedProxy,
-  proxyHeaders: Readonly<Record<string, string>>,
-  tls: TlsSettings,
-  proxyTls: TlsSettings,
-): ConnectorFactory {
-  return ({ connectTimeout }) =>
-    tunnelConnector(proxy, proxyHeaders, tls, proxyTls, connectTimeout);
 }

@@ -8,7 +8,8 @@ import net from 'node:net';
 import { SocksClient, type SocksProxy } from 'socks';
 import type { buildConnector } from 'undici';
 import { NewConnectionError } from '../_internal/pool-errors.js';
-import { ConnectAttempt, connectTimeoutError, tlsConnector } from './tls.js';
+import { tlsConnector } from './tls.js';
+import { ConnectAttempt, connectTimeoutError } from './tunnel.js';
 import type { ConnectorFactory, TlsSettings } from './types.js';
 
 /** A SOCKS proxy, as `socks4://`, `socks4a://`, `socks5://` or `socks5h://` URLs name it. */

@@ -82,8 +82,12 @@ function readCaDirectory(dir: string): string[] {
 function defaultTrust(): Pick<TlsSettings, 'ca' | 'caId'> {
   const get = (tls as { getCACertificates?: (type: string) => string[] }).getCACertificates;
   if (typeof get !== 'function') return { caId: 'default' }; // Node < 22.15: Node's own store
-  const ca = [...new Set([...get('default'), ...get('system')])];
-  return { ca, caId: 'default+system' };
+  try {
+    // 'default' is Node's roots plus NODE_EXTRA_CA_CERTS; 'system' the OS store.
+    return { ca: [...new Set([...get('default'), ...get('system')])], caId: 'default+system' };
+  } catch {
+    return { caId: 'default' }; // a system store that cannot be read: Node's own
+  }
 }
 
 let verifyDefault: TlsSettings | undefined;
@@ -336,69 +340,4 @@ function buildWith(
  */
 export function tlsConnectorFactory(settings: TlsSettings, http2 = false): ConnectorFactory {
   return ({ connectTimeout }) => tlsConnector(settings, connectTimeout, http2);
-}
-
-/**
- * One connection attempt of a connector that takes several steps (proxy TCP, SOCKS or CONNECT
- * handshake, TLS): the callback is called once, the connect timeout covers every step, and a
- * failed or timed-out attempt destroys the sockets it opened.
- */
-export class ConnectAttempt {
-  #callback: buildConnector.Callback | null;
-  #sockets: import('node:net').Socket[] = [];
-  #timer: NodeJS.Timeout | undefined;
-
-  /**
-   * @param timeoutError builds the error of a timeout; it should carry code
-   *   `UND_ERR_CONNECT_TIMEOUT` (or be a pool error) so the pool's table can name it.
-   */
-  constructor(
-    callback: buildConnector.Callback,
-    connectTimeout: number | null,
-    timeoutError: () => Error,
-  ) {
-    this.#callback = callback;
-    if (connectTimeout !== null && connectTimeout > 0) {
-      this.#timer = setTimeout(() => this.fail(timeoutError()), connectTimeout);
-    }
-  }
-
-  /** True once the attempt succeeded or failed: later steps must stop. */
-  get settled(): boolean {
-    return this.#callback === null;
-  }
-
-  /** Destroys `socket` if the attempt fails; returns it. */
-  track<T extends import('node:net').Socket>(socket: T): T {
-    this.#sockets.push(socket);
-    return socket;
-  }
-
-  fail(err: Error): void {
-    const callback = this.#finish();
-    if (callback === null) return;
-    for (const socket of this.#sockets) socket.destroy();
-    callback(err, null);
-  }
-
-  succeed(socket: import('node:net').Socket): void {
-    const callback = this.#finish();
-    if (callback === null) socket.destroy();
-    else callback(null, socket);
-  }
-
-  #finish(): buildConnector.Callback | null {
-    const callback = this.#callback;
-    this.#callback = null;
-    clearTimeout(this.#timer);
-    return callback;
-  }
-}
-
-/** A connect-timeout error the pool's table knows (undici's code). */
-export function connectTimeoutError(host: string, timeout: number | null): Error {
-  return Object.assign(
-    new Error(`Connect Timeout Error (attempted address: ${host}, timeout: ${timeout} ms)`),
-    { code: 'UND_ERR_CONNECT_TIMEOUT' },
-  );
 }
