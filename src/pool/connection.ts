@@ -2,6 +2,7 @@
  * One pooled connection: a single-connection undici Client (pipelining 1), so the pool decides,
  * as urllib3 does, which connection each request uses, how many stay open and which are closed.
  */
+import type { Socket } from 'node:net';
 import { Client } from 'undici';
 import type { ConnectorFactory } from './types.js';
 
@@ -33,6 +34,8 @@ export class PooledConnection {
   closed = false;
   /** HTTP version of its responses: 11, or 20 once ALPN chose h2. */
   version = 11;
+  /** Its socket once open (to tell a stalled upload from a slow body source). */
+  socket: Socket | null = null;
   readonly #owner: ConnectionOwner;
 
   constructor(
@@ -42,19 +45,19 @@ export class PooledConnection {
     connect: ReturnType<ConnectorFactory>,
   ) {
     this.#owner = owner;
-    if (options.allowH2) connect = this.#watchAlpn(connect);
-    this.client = new Client(origin, { ...options, connect });
+    this.client = new Client(origin, { ...options, connect: this.#watch(connect) });
     this.client.on('connect', this.#onConnect);
     this.client.on('disconnect', this.#onDisconnect);
     // Connect failures also reach the request that asked; this keeps them from being unhandled.
     this.client.on('connectionError', noop);
   }
 
-  /** Notes the protocol ALPN chose, for the responses' `version`. */
-  #watchAlpn(connect: ReturnType<ConnectorFactory>): ReturnType<ConnectorFactory> {
+  /** Keeps the socket, and the protocol ALPN chose for the responses' `version`. */
+  #watch(connect: ReturnType<ConnectorFactory>): ReturnType<ConnectorFactory> {
     return (options, callback) =>
       connect(options, (err, socket) => {
         if (err !== null) return callback(err, null);
+        this.socket = socket;
         this.version =
           (socket as { alpnProtocol?: string | false }).alpnProtocol === 'h2' ? 20 : 11;
         callback(null, socket!);

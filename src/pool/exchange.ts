@@ -58,6 +58,8 @@ export class Exchange implements ResponseSource {
    */
   #timer: NodeJS.Timeout | null = null;
   #paused = false;
+  /** The request body is still being written. */
+  #sending = false;
 
   constructor(
     owner: ExchangeOwner,
@@ -108,6 +110,7 @@ export class Exchange implements ResponseSource {
   onConnect(abort: (err?: Error) => void): void {
     this.#abort = abort;
     this.phase = 'request';
+    this.#sending = true;
     if (this.readTimeout !== null && this.#timer === null) {
       this.#timer = setTimeout(onReadTimeout, this.readTimeout, this);
     }
@@ -118,11 +121,13 @@ export class Exchange implements ResponseSource {
   }
 
   onRequestSent(): void {
+    this.#sending = false;
     this.#timer?.refresh();
   }
 
   onHeaders(status: number, raw: Buffer[], resume: () => void, statusText: string): boolean {
     this.#timer?.refresh();
+    this.#sending = false; // the server answered: whatever is still being sent no longer matters
     if (status < 200) return true; // 1xx: informational, the real head follows
     this.#resume = resume;
     const headers = parseHeaders(raw);
@@ -196,6 +201,11 @@ export class Exchange implements ResponseSource {
   /** No byte moved for `readTimeout` ms. */
   readTimedOut(): void {
     if (this.#done || this.#paused) return; // a paused reader re-arms the timer on resume
+    if (this.#sending && this.conn.socket?.writableNeedDrain !== true) {
+      // Still sending, and the socket takes more: we wait on the body source, not the server.
+      this.#timer!.refresh();
+      return;
+    }
     this.abort(
       new ReadTimeoutError(
         this.url,

@@ -17,7 +17,7 @@ import {
 import { ConnectionPool } from '../../src/pool/connection-pool.js';
 import type { UrlopenOptions } from '../../src/pool/types.js';
 import { TimeoutConfig } from '../../src/timeout.js';
-import { closedPort, startRawPeer } from '../helpers/server.js';
+import { closedPort, startRawPeer, startServer } from '../helpers/server.js';
 
 /** Runs one call against a raw peer with `onSocket`, closing both afterwards. */
 async function callPeer(
@@ -160,6 +160,43 @@ describe('pool errors from raw peers', () => {
     try {
       await assert.rejects(pool.urlopen('GET', '/a b', { retries: false }), LocationParseError);
       assert.equal(pool.stats.running, 0);
+    } finally {
+      await pool.close();
+      await peer.close();
+    }
+  });
+});
+
+describe('read timeout while the request is sent', () => {
+  test('a slow body source is not a read timeout: only waiting on the server is', async () => {
+    const server = await startServer();
+    const pool = new ConnectionPool({ scheme: 'http', host: '127.0.0.1', port: server.port });
+    async function* slow() {
+      for (let i = 0; i < 3; i++) {
+        await sleep(60);
+        yield Buffer.from(`part${i}`);
+      }
+    }
+    try {
+      const r = await pool.urlopen('POST', '/', { body: slow(), timeout: READ_50, retries: false });
+      assert.equal(JSON.parse(Buffer.from(r.data!).toString()).body, 'part0part1part2');
+    } finally {
+      await pool.close();
+      await server.close();
+    }
+  });
+
+  test('a server that stops reading the upload is a read timeout', async () => {
+    const peer = await startRawPeer((socket) => socket.pause()); // reads nothing
+    const pool = new ConnectionPool({ scheme: 'http', host: '127.0.0.1', port: peer.port });
+    async function* big() {
+      for (let i = 0; i < 512; i++) yield Buffer.alloc(64 * 1024);
+    }
+    try {
+      await assert.rejects(
+        pool.urlopen('POST', '/', { body: big(), timeout: READ_50, retries: false }),
+        ReadTimeoutError,
+      );
     } finally {
       await pool.close();
       await peer.close();
