@@ -4,6 +4,7 @@ import { copyFileSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import tls from 'node:tls';
 import { poolKey } from '../../src/pool/pool-key.js';
 import {
   caBundleFromEnv,
@@ -26,6 +27,13 @@ describe('verify', () => {
     assert.equal(off.rejectUnauthorized, false);
     assert.ok(Object.isFrozen(on) && Object.isFrozen(off));
     assert.notEqual(poolKey('https', 'h', 443, on), poolKey('https', 'h', 443, off));
+  });
+
+  test('true: Node's own store where Node cannot read the system store', () => {
+    const readsSystem = typeof (tls as { getCACertificates?: unknown }).getCACertificates === 'function';
+    const settings = tlsSettingsFrom(true);
+    assert.equal(settings.caId, readsSystem ? 'default+system' : 'default');
+    assert.equal(settings.ca === undefined, !readsSystem);
   });
 
   test('an empty path checks nothing, as requests', () => {
