@@ -43,6 +43,8 @@ const server = http.createServer((req, res) => {
     res.end('not here');
   });
 });
+let connections = 0;
+server.on('connection', () => connections++);
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const base = `http://127.0.0.1:${server.address().port}`;
 const say = (title, value) =>
@@ -73,13 +75,17 @@ try {
     );
   }
 
+  const before = connections;
   for (let i = 0; i < 5; i++) await s.get(`${base}/items/${i}`);
+  console.log(
+    `\n== Keep-alive: 5 sequential GETs opened ${connections - before} new TCP connection(s) on the server`,
+  );
   const adapter = s.getAdapter(`${base}/`);
   const stats = [...adapter.poolManager.pools.entries()].map(([key, pool]) => ({
     key,
     ...pool.stats,
   }));
-  say('Keep-alive: 5 sequential GETs, pool stats', stats);
+  say('Pool stats after them (adapter.poolManager.pools)', stats);
 
   r = await s.get(`${base}/missing`);
   try {

@@ -110,12 +110,21 @@ export class MaxRetryError extends PoolRequestError {
   readonly reason: Error | null;
   readonly pool: unknown;
   constructor(pool: unknown, url: string, reason: Error | null = null) {
-    super(
-      url,
-      `Max retries exceeded with url: ${redactUrl(url)} (Caused by ${reason ? `${reason.name}(${JSON.stringify(reason.message)})` : 'None'})`,
-      { cause: reason ?? undefined },
-    );
+    const cause = reason ? `${reason.name}(${JSON.stringify(reason.message)})` : 'None';
+    // "HTTPConnectionPool(host='h', port=1): " as urllib3 starts it, when the pool can say so.
+    const where = describesItself(pool) ? `${String(pool)}: ` : '';
+    super(url, `${where}Max retries exceeded with url: ${redactUrl(url)} (Caused by ${cause})`, {
+      cause: reason ?? undefined,
+    });
     this.reason = reason;
     this.pool = pool;
   }
+}
+
+function describesItself(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as object).toString !== Object.prototype.toString
+  );
 }

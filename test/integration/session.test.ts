@@ -154,7 +154,10 @@ describe("errors mapped to requests' classes", () => {
     const port = await closedPort();
     await assert.rejects(requests.get(`http://127.0.0.1:${port}/x`), (err: unknown) => {
       assert.ok(err instanceof ConnectionError, String(err));
-      assert.match((err as Error).message, /Max retries exceeded with url: \/x/);
+      assert.match(
+        (err as Error).message,
+        /^HTTPConnectionPool\(host='127.0.0.1', port=\d+\): Max retries exceeded with url: \/x/,
+      );
       assert.ok(!(err instanceof Timeout));
       return true;
     });
