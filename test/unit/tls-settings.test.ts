@@ -29,8 +29,9 @@ describe('verify', () => {
     assert.notEqual(poolKey('https', 'h', 443, on), poolKey('https', 'h', 443, off));
   });
 
-  test('true: Node's own store where Node cannot read the system store', () => {
-    const readsSystem = typeof (tls as { getCACertificates?: unknown }).getCACertificates === 'function';
+  test("true: Node's own store where Node cannot read the system store", () => {
+    const readsSystem =
+      typeof (tls as { getCACertificates?: unknown }).getCACertificates === 'function';
     const settings = tlsSettingsFrom(true);
     assert.equal(settings.caId, readsSystem ? 'default+system' : 'default');
     assert.equal(settings.ca === undefined, !readsSystem);
