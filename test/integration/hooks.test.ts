@@ -13,7 +13,7 @@ describe('response hooks', () => {
   });
   after(() => server.close());
 
-  test("Session hooks and request hooks both run, Session hooks after the request's", async () => {
+  test('request hooks replace the Session hooks for that request, as requests merges them', async () => {
     const order: string[] = [];
     const s = new Session();
     s.hooks.response.push(() => {
