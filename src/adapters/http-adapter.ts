@@ -3,10 +3,10 @@
  * PreparedRequest into `urlopen` arguments, and pool errors into requests' exceptions (through
  * the one table of error-table.ts).
  */
-import { LocationParseError } from '../_internal/pool-errors.js';
+import { TotalTimeoutError } from '../_internal/pool-errors.js';
 import { basicAuthStr } from '../auth.js';
 import { translatePoolError } from '../error-table.js';
-import { InvalidProxyURL, InvalidURL } from '../errors.js';
+import { InvalidProxyURL } from '../errors.js';
 import type { PreparedRequest } from '../models/prepared-request.js';
 import type { Response } from '../models/response.js';
 import type { ConnectionPool } from '../pool/connection-pool.js';
@@ -210,25 +210,32 @@ export class HTTPAdapter extends BaseAdapter {
     try {
       pool = this.getConnectionWithTlsContext(request, verify, proxies, cert);
     } catch (err) {
-      if (err instanceof LocationParseError)
-        throw new InvalidURL(err.message, { request, cause: err });
       throw translatePoolError(err, { request });
     }
     const url = this.requestUrl(request, proxies);
     this.addHeaders(request, options);
-    let raw: RawResponse;
+    // `total` bounds the whole call: the pool bounds it up to the headers, this timer the body.
+    const total =
+      !stream && timeout.total != null
+        ? new TotalTimer(pool, url, timeout.total, options.signal)
+        : null;
     try {
-      raw = await pool.urlopen(
-        request.method!,
-        url,
-        this.#urlopenOptions(request, timeout, options.signal),
-      );
-    } catch (err) {
-      throw translatePoolError(err, { request });
+      let raw: RawResponse;
+      try {
+        raw = await pool.urlopen(
+          request.method!,
+          url,
+          this.#urlopenOptions(request, timeout, total?.signal ?? options.signal),
+        );
+      } catch (err) {
+        throw translatePoolError(err, { request });
+      }
+      const response = this.buildResponse(request, raw);
+      if (!stream) await response.read();
+      return response;
+    } finally {
+      total?.clear();
     }
-    const response = this.buildResponse(request, raw);
-    if (!stream) await response.read();
-    return response;
   }
 
   #urlopenOptions(
@@ -259,4 +266,25 @@ export class HTTPAdapter extends BaseAdapter {
 
 function isHttps(url: string): boolean {
   return url.slice(0, 6).toLowerCase() === 'https:';
+}
+
+/** Aborts a call with TotalTimeoutError once `ms` have passed, while its body is read. */
+class TotalTimer {
+  readonly #controller = new AbortController();
+  readonly #timer: NodeJS.Timeout;
+  readonly signal: AbortSignal;
+
+  constructor(pool: ConnectionPool, url: string, ms: number, outer: AbortSignal | undefined) {
+    this.signal = outer
+      ? AbortSignal.any([outer, this.#controller.signal])
+      : this.#controller.signal;
+    this.#timer = setTimeout(() => {
+      const message = `${String(pool)}: The request took longer than its total timeout. (total timeout=${ms} ms)`;
+      this.#controller.abort(new TotalTimeoutError(url, message));
+    }, ms);
+  }
+
+  clear(): void {
+    clearTimeout(this.#timer);
+  }
 }

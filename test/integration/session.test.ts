@@ -10,6 +10,7 @@ import requests, {
   ReadTimeout,
   Session,
   Timeout,
+  TotalTimeout,
 } from '../../src/index.js';
 import { closedPort, startServer, type TestServer } from '../helpers/server.js';
 
