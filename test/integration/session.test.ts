@@ -150,6 +150,40 @@ describe('Session round trips against a real server', () => {
   });
 });
 
+describe('timeouts', () => {
+  test('total bounds the whole call, body included, even while bytes keep coming', async () => {
+    const trickle = await startServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      let n = 0;
+      const timer = setInterval(() => {
+        if (n++ >= 40) {
+          clearInterval(timer);
+          return void res.end();
+        }
+        res.write('.');
+      }, 25);
+      res.on('close', () => clearInterval(timer));
+    });
+    const s = new Session();
+    try {
+      await assert.rejects(
+        s.get(trickle.url, { timeout: { read: 500, total: 200 } }),
+        (err: unknown) => {
+          assert.ok(err instanceof TotalTimeout, String(err));
+          assert.ok(err instanceof Timeout);
+          assert.match((err as Error).message, /total timeout=200 ms/);
+          return true;
+        },
+      );
+      const r = await s.get(trickle.url, { timeout: { read: 500, total: 5_000 } });
+      assert.equal(r.text.length, 40);
+    } finally {
+      await s.close();
+      await trickle.close();
+    }
+  });
+});
+
 describe("errors mapped to requests' classes", () => {
   test('a refused connection is a ConnectionError naming the URL', async () => {
     const port = await closedPort();
