@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
+  ConnectTimeoutError,
   LocationParseError,
   NewConnectionError,
   PoolProxyError,
@@ -13,9 +14,10 @@ import {
 } from '../../src/_internal/pool-errors.js';
 import { ProxyManager, parseProxyUrl } from '../../src/pool/proxy-manager.js';
 import { tlsSettingsFrom } from '../../src/pool/tls.js';
+import { TimeoutConfig } from '../../src/timeout.js';
 import { certs, startHttpsServer } from '../helpers/certs.js';
 import { startProxy } from '../helpers/proxy.js';
-import { closedPort, startServer } from '../helpers/server.js';
+import { closedPort, startRawPeer, startServer } from '../helpers/server.js';
 
 const BASIC = `Basic ${Buffer.from('user:p@ss').toString('base64')}`;
 const AUTH = ['user', 'p@ss'] as const;
@@ -177,6 +179,54 @@ describe('https:// origins through a CONNECT tunnel', () => {
         return true;
       },
     );
+  });
+});
+
+describe('proxies that misbehave during CONNECT', () => {
+  const answers: [string, string, RegExp][] = [
+    ['closes without answering', '', /the proxy closed the connection without answering CONNECT/],
+    ['answers garbage', 'SSH-2.0-OpenSSH\r\n\r\n', /the proxy answered 'SSH-2.0-OpenSSH'/],
+    [
+      'answers 502',
+      'HTTP/1.1 502 Bad Gateway\r\n\r\n',
+      /Tunnel connection failed: 502 Bad Gateway/,
+    ],
+  ];
+  for (const [what, answer, expected] of answers) {
+    test(`a proxy that ${what}: PoolProxyError`, async (t) => {
+      const peer = await startRawPeer((socket) => {
+        socket.once('data', () => socket.end(answer));
+      });
+      const pm = new ProxyManager(peer.url);
+      t.after(() => Promise.all([pm.close(), peer.close()]));
+      await assert.rejects(
+        pm.urlopen('GET', 'https://origin.invalid/', { retries: false }),
+        (err) => {
+          assert.ok(err instanceof PoolProxyError, String(err));
+          assert.match(err.message, expected);
+          return true;
+        },
+      );
+    });
+  }
+
+  test('a proxy that never answers CONNECT: the connect timeout, and the socket is closed', async (t) => {
+    let closed = false;
+    const peer = await startRawPeer((socket) => {
+      socket.resume(); // read the CONNECT (and the EOF) but never answer
+      socket.on('close', () => {
+        closed = true;
+      });
+    });
+    const pm = new ProxyManager(peer.url);
+    t.after(() => Promise.all([pm.close(), peer.close()]));
+    const timeout = new TimeoutConfig({ connect: 100 });
+    await assert.rejects(
+      pm.urlopen('GET', 'https://origin.invalid/', { retries: false, timeout }),
+      ConnectTimeoutError,
+    );
+    for (let i = 0; i < 50 && !closed; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(closed, true);
   });
 });
 
