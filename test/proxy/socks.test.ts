@@ -4,11 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { NewConnectionError } from '../../src/_internal/pool-errors.js';
+import { ConnectTimeoutError, NewConnectionError } from '../../src/_internal/pool-errors.js';
 import { ProxyManager } from '../../src/pool/proxy-manager.js';
 import { tlsSettingsFrom } from '../../src/pool/tls.js';
+import { TimeoutConfig } from '../../src/timeout.js';
 import { certs, startHttpsServer } from '../helpers/certs.js';
-import { closedPort, startServer } from '../helpers/server.js';
+import { closedPort, startRawPeer, startServer } from '../helpers/server.js';
 import { startSocksServer } from '../helpers/socks.js';
 
 function text(r: { data: Uint8Array | null }): string {
@@ -97,6 +98,25 @@ describe('SOCKS proxies', () => {
       name: 'NewConnectionError',
       message: /Failed to establish a new connection/,
     });
+  });
+
+  test('a SOCKS proxy that never answers: the connect timeout, and the socket is closed', async (t) => {
+    let closed = false;
+    const peer = await startRawPeer((socket) => {
+      socket.resume(); // read the greeting (and the EOF) but never answer
+      socket.on('close', () => {
+        closed = true;
+      });
+    });
+    const pm = new ProxyManager(`socks5h://127.0.0.1:${peer.port}`);
+    t.after(() => Promise.all([pm.close(), peer.close()]));
+    const timeout = new TimeoutConfig({ connect: 100 });
+    await assert.rejects(
+      pm.urlopen('GET', 'http://localhost:1/', { retries: false, timeout }),
+      ConnectTimeoutError,
+    );
+    for (let i = 0; i < 50 && !closed; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(closed, true);
   });
 
   test('https origin through socks5h: TLS to the origin inside, verified with the CA', async (t) => {
