@@ -20,6 +20,7 @@ import { fileFromPath } from './models/body.js';
 import { PreparedRequest } from './models/prepared-request.js';
 import { Request } from './models/request.js';
 import { Response } from './models/response.js';
+import { TLSFileError } from './pool/tls.js';
 import { RequestHistory, Retry } from './retry.js';
 import { Session } from './sessions/session.js';
 import { codes } from './status-codes.js';
@@ -76,6 +77,7 @@ export {
   selectProxy,
   shouldBypassProxies,
   TimeoutConfig,
+  TLSFileError,
   VERSION as version,
 };
 
@@ -107,6 +109,7 @@ const requests = {
   mergeCookies,
   fileFromPath,
   getNetrcAuth,
+  TLSFileError,
   AuthBase,
   HTTPBasicAuth,
   HTTPDigestAuth,

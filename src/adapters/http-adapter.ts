@@ -18,8 +18,10 @@ import { Retry } from '../retry.js';
 import { TimeoutConfig } from '../timeout.js';
 import {
   getAuthFromUrl,
+  MALFORMED_PROXY_URL,
   type ProxiesMap,
   prependSchemeIfNeeded,
+  proxyUrlHasHost,
   selectProxy,
 } from '../utils/proxies.js';
 import { urlDefragAuth } from '../utils/url.js';
@@ -101,7 +103,7 @@ export class HTTPAdapter extends BaseAdapter {
    * The ProxyManager for `proxy`, built once and cached.
    * @subclass
    */
-  proxyManagerFor(proxy: string, proxyOptions: { tls?: TlsSettings } = {}): ProxyManager {
+  proxyManagerFor(proxy: string, proxyOptions: { proxyTls?: TlsSettings } = {}): ProxyManager {
     let manager = this.proxyManager.get(proxy);
     if (manager === undefined) {
       manager = new ProxyManager(proxy, {
@@ -128,8 +130,10 @@ export class HTTPAdapter extends BaseAdapter {
     verify: boolean | string,
     cert: CertInput | null | undefined,
   ): TlsSettings | undefined {
-    if (!isHttps(url)) return undefined;
-    return tlsSettingsFrom(verify, cert ?? undefined);
+    if (isHttps(url)) return tlsSettingsFrom(verify, cert);
+    // requests checks the client certificate files for every scheme.
+    if (cert) tlsSettingsFrom(false, cert);
+    return undefined;
   }
 
   /**
@@ -148,18 +152,7 @@ export class HTTPAdapter extends BaseAdapter {
     const options = tls === undefined ? {} : { tls };
     if (!proxy) return this.poolManager.connectionFromUrl(url, options);
     const proxyUrl = prependSchemeIfNeeded(proxy, 'http');
-    let host: string;
-    try {
-      host = new URL(proxyUrl).hostname;
-    } catch {
-      host = '';
-    }
-    if (!host) {
-      throw new InvalidProxyURL(
-        'Please check proxy URL. It is malformed and could be missing the host.',
-        { request },
-      );
-    }
+    if (!proxyUrlHasHost(proxyUrl)) throw new InvalidProxyURL(MALFORMED_PROXY_URL, { request });
     return this.proxyManagerFor(proxyUrl).connectionFromUrl(url, options);
   }
 

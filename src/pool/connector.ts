@@ -2,29 +2,21 @@
  * The default way a pool opens connections: undici's buildConnector with the pool's TLS settings
  * and the connect timeout of the call that opens the connection.
  */
-import { buildConnector } from 'undici';
+import type { buildConnector } from 'undici';
 import { ConnectTimeoutError } from '../_internal/pool-errors.js';
+import { tlsConnectorFactory } from './tls.js';
 import type { ConnectorFactory, TlsSettings } from './types.js';
 
-/** undici's connector options for `tls` (https), or none (http). */
-export function tlsConnectOptions(tls: TlsSettings | null): buildConnector.BuildOptions {
-  if (tls === null) return {};
-  const options: buildConnector.BuildOptions = { rejectUnauthorized: tls.rejectUnauthorized };
-  if (tls.ca !== undefined) options.ca = tls.ca;
-  if (tls.cert !== undefined) options.cert = tls.cert;
-  if (tls.key !== undefined) options.key = tls.key;
-  if (tls.passphrase !== undefined) options.passphrase = tls.passphrase;
-  return options;
-}
+/** The settings of plain-TCP (http:) connections: only their connect timeout varies. */
+const PLAIN: TlsSettings = Object.freeze({ rejectUnauthorized: true });
 
 /**
- * A ConnectorFactory over undici's buildConnector.
+ * The pool's default connectors: built once per TLS settings, connect timeout and http2, so a CA
+ * bundle is parsed once and undici's TLS session cache is shared (pool/tls.ts).
  * @example new ConnectionPool({ scheme: 'https', host, port, connectorFactory: defaultConnectorFactory(tls, false) })
  */
 export function defaultConnectorFactory(tls: TlsSettings | null, http2: boolean): ConnectorFactory {
-  const base = tlsConnectOptions(tls);
-  return ({ connectTimeout }) =>
-    buildConnector({ ...base, allowH2: http2, timeout: connectTimeout ?? 0 });
+  return tlsConnectorFactory(tls ?? PLAIN, http2);
 }
 
 /**
