@@ -4,10 +4,11 @@
 //   npm run bench                      # build, then the full run (~4-5 min on 2 cores)
 //   node bench/run.mjs --quick         # ~30 s
 //   node bench/run.mjs --soak          # the comparison, then the memory soak (bench/soak.mjs)
-//   node bench/run.mjs --only 64k --clients requests-ts,undici.request --cpu-prof
+//   node bench/run.mjs --only 64k --clients requests-ts --cpu-prof
 //
-// Options: --quick, --runs N, --slice MS, --only NAME[,NAME], --clients A[,B], --cpu-prof
-// (writes requests-ts workers' profiles to bench/results/profiles/), --soak.
+// Options: --quick, --runs N, --slice MS, --only NAME[,NAME], --clients A[,B] (undici.request
+// always runs: it is the baseline), --cpu-prof (a profile per worker, in bench/results/profiles/,
+// named <scenario>-<client>-<time>.cpuprofile; read them with bench/profile-summary.mjs), --soak.
 //
 // Each scenario starts one worker process per client (its CPU time and peak RSS are its own),
 // warms them up, then measures them interleaved (A B C, B C A, ...) `runs` times, each a time
@@ -84,10 +85,10 @@ async function startWorkers(scenario, clients, server, plan) {
   const workers = {};
   const profDir = new URL('./profiles/', RESULTS).pathname;
   for (const client of clients) {
-    const nodeArgs =
-      args['cpu-prof'] && client.startsWith('requests-ts')
-        ? ['--cpu-prof', '--cpu-prof-dir', profDir]
-        : [];
+    const name = `${scenario.name}-${client.replace(/[^\w.+-]/g, '_')}-${Date.now()}.cpuprofile`;
+    const nodeArgs = args['cpu-prof']
+      ? ['--cpu-prof', '--cpu-prof-dir', profDir, '--cpu-prof-name', name]
+      : [];
     workers[client] = new WorkerHandle({ cpus: plan.clients, nodeArgs });
   }
   await Promise.all(

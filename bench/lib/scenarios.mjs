@@ -23,7 +23,7 @@ export const SCENARIOS = [
     concurrency: 1,
     connections: 1,
     clients: PEERS,
-    warm: 3_000,
+    warm: 2_000,
   },
   {
     name: 'concurrent',
@@ -32,7 +32,7 @@ export const SCENARIOS = [
     concurrency: 64,
     connections: 16,
     clients: PEERS,
-    warm: 5_000,
+    warm: 4_000,
   },
   {
     name: '64k',
@@ -42,7 +42,7 @@ export const SCENARIOS = [
     concurrency: 16,
     connections: 16,
     clients: PEERS,
-    warm: 1_500,
+    warm: 1_000,
   },
   {
     name: '1m',
@@ -52,7 +52,7 @@ export const SCENARIOS = [
     concurrency: 4,
     connections: 4,
     clients: PEERS,
-    warm: 200,
+    warm: 150,
   },
   {
     name: 'features',
@@ -63,12 +63,14 @@ export const SCENARIOS = [
     connections: 1,
     clients: ['undici.request', 'requests-ts', 'requests-ts+features'],
     paths: { 'requests-ts+features': '/cookie' },
-    warm: 3_000,
+    warm: 2_000,
   },
 ];
 
 /** Runs per client (each figure is the median of these), and each measurement's bounds. */
 export const PROFILES = {
-  full: { runs: 5, sliceMs: 1_000, maxRequests: 200_000, warmScale: 1, rewarm: 100 },
-  quick: { runs: 5, sliceMs: 100, maxRequests: 50_000, warmScale: 0.25, rewarm: 30 },
+  // Short slices in more rounds: background load drifts less within a round, and the ratios are
+  // taken per round.
+  full: { runs: 7, sliceMs: 700, maxRequests: 200_000, warmScale: 1, rewarm: 100 },
+  quick: { runs: 5, sliceMs: 80, maxRequests: 50_000, warmScale: 0.15, rewarm: 20 },
 };
