@@ -46,6 +46,7 @@ export function mergeSetting<T>(
   if (sessionSetting == null) return requestSetting;
   if (requestSetting == null) return sessionSetting;
   if (!isMapping(sessionSetting) || !isMapping(requestSetting)) return requestSetting;
+  if (isEmptyRecord(sessionSetting)) return requestSetting;
   const merged = new Map<string, unknown>();
   for (const [k, v] of pairsOf(sessionSetting)) merged.set(k, v);
   for (const [k, v] of pairsOf(requestSetting)) merged.set(k, v);
@@ -80,4 +81,10 @@ export function mergeHooks(
 
 function isEmptyList(value: unknown): boolean {
   return Array.isArray(value) && value.length === 0;
+}
+
+function isEmptyRecord(value: object): boolean {
+  if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+  for (const _ in value) return false;
+  return true;
 }

@@ -20,9 +20,9 @@ import { Request, type RequestInit } from '../models/request.js';
 import type { Response } from '../models/response.js';
 import { ACCEPT_ENCODING } from '../pool/decoders.js';
 import type { CertInput } from '../pool/tls.js';
-import { caBundleFromEnv } from '../pool/tls.js';
 import { CaseInsensitiveDict } from '../structures.js';
 import { TimeoutConfig, type TimeoutInput } from '../timeout.js';
+import { environment } from '../utils/environment.js';
 import { getNetrcAuth } from '../utils/netrc.js';
 import { getEnvironProxies, type ProxiesMap, resolveProxies } from '../utils/proxies.js';
 import type { ParamValue } from '../utils/url.js';
@@ -153,11 +153,14 @@ export class Session extends SessionRedirectMixin {
     verify: boolean | string;
     cert: CertInput | null;
   } {
-    const withEnv: Record<string, string | null | undefined> = { ...(proxies ?? {}) };
+    let withEnv: ProxiesMap = proxies ?? {};
     if (this.trustEnv) {
-      const env = getEnvironProxies(url, withEnv['no_proxy'] ?? null);
-      for (const [k, v] of Object.entries(env)) if (!(k in withEnv)) withEnv[k] = v;
-      if (verify === true || verify == null) verify = caBundleFromEnv() ?? verify;
+      const env = environment();
+      if (env.hasProxies) {
+        const found = getEnvironProxies(url, withEnv['no_proxy'] ?? null, env.env);
+        withEnv = { ...found, ...withEnv };
+      }
+      if (verify === true || verify == null) verify = env.caBundle ?? verify;
     }
     return {
       proxies: (mergeSetting<ProxiesMap>(withEnv, this.proxies) ?? {}) as Record<string, string>,
@@ -222,7 +225,14 @@ export class Session extends SessionRedirectMixin {
       stream: rest.stream ?? this.stream,
       verify: rest.verify ?? this.verify,
       cert: rest.cert === undefined ? this.cert : rest.cert,
-      proxies: rest.proxies ?? resolveProxies(request, this.proxies, this.trustEnv),
+      proxies:
+        rest.proxies ??
+        resolveProxies(
+          request,
+          this.proxies,
+          this.trustEnv,
+          this.trustEnv ? environment().env : undefined,
+        ),
       timeout: TimeoutConfig.from(rest.timeout === undefined ? this.timeout : rest.timeout),
     };
     const adapter = this.getAdapter(request.url!);

@@ -150,10 +150,16 @@ function expandUser(path: string): string {
   return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
 }
 
-/** Where to look, as requests: `$NETRC` when set, else `~/.netrc` then `~/_netrc`. */
+let locations: { env: string | undefined; paths: string[] } | null = null;
+
+/** Where to look, as requests: `$NETRC` when set, else `~/.netrc` then `~/_netrc` (expanded once). */
 function netrcLocations(): string[] {
   const env = process.env['NETRC'];
-  return env !== undefined ? [env] : ['~/.netrc', '~/_netrc'];
+  if (locations === null || locations.env !== env) {
+    const raw = env !== undefined ? [env] : ['~/.netrc', '~/_netrc'];
+    locations = { env, paths: raw.map(expandUser) };
+  }
+  return locations.paths;
 }
 
 /** The host of `url` as Python's `urlparse(url).hostname`: lower-case, no port, no brackets. */
@@ -190,8 +196,7 @@ function loadNetrc(path: string, mtimeMs: number, size: number): Netrc {
  * getNetrcAuth('https://api.example.org:8443/x'); // ['me', 's3cret']
  */
 export function getNetrcAuth(url: string, raiseErrors = false): [string, string] | null {
-  for (const location of netrcLocations()) {
-    const path = expandUser(location);
+  for (const path of netrcLocations()) {
     const stat = path ? statSync(path, { throwIfNoEntry: false }) : undefined;
     if (stat === undefined) continue;
     const host = hostnameOf(url);

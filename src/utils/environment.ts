@@ -1,0 +1,68 @@
+/**
+ * The environment requests-ts reads on every request (proxies, CA bundle, netrc), read whole once
+ * and again only when one of the variables it uses changes: enumerating `process.env` costs far
+ * more than the request it would configure. A `<scheme>_proxy` variable for a scheme other than
+ * http, https and all is seen when any watched variable changes, or when `refreshEnvironment()`
+ * is called.
+ */
+import { proxiesFromEnvironment } from './proxies.js';
+
+const WATCHED = [
+  'http_proxy',
+  'HTTP_PROXY',
+  'https_proxy',
+  'HTTPS_PROXY',
+  'all_proxy',
+  'ALL_PROXY',
+  'no_proxy',
+  'NO_PROXY',
+  'REQUEST_METHOD',
+  'REQUESTS_CA_BUNDLE',
+  'CURL_CA_BUNDLE',
+  'NETRC',
+] as const;
+
+export interface EnvironmentSnapshot {
+  /** A copy of process.env as it was read. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Every `<scheme>_proxy` variable, as Python's `getproxies_environment`. */
+  readonly proxies: Readonly<Record<string, string>>;
+  /** Whether any proxy other than NO_PROXY is set: if not, no URL needs a proxy lookup. */
+  readonly hasProxies: boolean;
+  /** REQUESTS_CA_BUNDLE, else CURL_CA_BUNDLE (an empty value counts as unset). */
+  readonly caBundle: string | undefined;
+}
+
+const seen: Array<string | undefined> = [];
+let snapshot: EnvironmentSnapshot | null = null;
+
+/** The current snapshot, re-read when a watched variable changed. */
+export function environment(): EnvironmentSnapshot {
+  const env = process.env;
+  let changed = snapshot === null;
+  for (let i = 0; i < WATCHED.length; i++) {
+    const value = env[WATCHED[i]!];
+    if (value !== seen[i]) {
+      seen[i] = value;
+      changed = true;
+    }
+  }
+  if (changed) snapshot = read();
+  return snapshot!;
+}
+
+/** Forgets the snapshot, so the next request reads the whole environment again. */
+export function refreshEnvironment(): void {
+  snapshot = null;
+}
+
+function read(): EnvironmentSnapshot {
+  const env = { ...process.env };
+  const proxies = proxiesFromEnvironment(env);
+  return Object.freeze({
+    env: Object.freeze(env),
+    proxies: Object.freeze(proxies),
+    hasProxies: Object.keys(proxies).some((k) => k !== 'no'),
+    caBundle: env['REQUESTS_CA_BUNDLE'] || env['CURL_CA_BUNDLE'] || undefined,
+  });
+}
