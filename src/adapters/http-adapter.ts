@@ -148,7 +148,7 @@ export class HTTPAdapter extends BaseAdapter {
   ): ConnectionPool {
     const url = request.url!;
     const tls = this.certVerify(null, url, verify, cert);
-    const proxy = proxies ? selectProxy(url, proxies) : null;
+    const proxy = hasEntries(proxies) ? selectProxy(url, proxies) : null;
     const options = tls === undefined ? {} : { tls };
     if (!proxy) return this.poolManager.connectionFromUrl(url, options);
     const proxyUrl = prependSchemeIfNeeded(proxy, 'http');
@@ -162,7 +162,7 @@ export class HTTPAdapter extends BaseAdapter {
    */
   requestUrl(request: PreparedRequest, proxies: ProxiesMap | null | undefined): string {
     const url = request.url!;
-    const proxy = proxies ? selectProxy(url, proxies) : null;
+    const proxy = hasEntries(proxies) ? selectProxy(url, proxies) : null;
     if (proxy && !isHttps(url) && !proxy.toLowerCase().startsWith('socks')) {
       return urlDefragAuth(url);
     }
@@ -280,4 +280,11 @@ class TotalTimer {
   clear(): void {
     clearTimeout(this.#timer);
   }
+}
+
+/** Whether a proxies map has any key: most requests have none, and then need no URL split. */
+function hasEntries(proxies: ProxiesMap | null | undefined): proxies is ProxiesMap {
+  if (!proxies) return false;
+  for (const _ in proxies) return true;
+  return false;
 }
