@@ -105,9 +105,7 @@ export class Session extends SessionRedirectMixin {
   /** The adapter of the longest mounted prefix of `url`. @throws InvalidSchema when none */
   getAdapter(url: string): BaseAdapter {
     for (const [prefix, adapter] of this.#prefixes) {
-      if (url.length >= prefix.length && url.slice(0, prefix.length).toLowerCase() === prefix) {
-        return adapter;
-      }
+      if (startsWithIgnoringCase(url, prefix)) return adapter;
     }
     throw new InvalidSchema(`No connection adapters were found for '${url}'`);
   }
@@ -242,7 +240,7 @@ export class Session extends SessionRedirectMixin {
     r = await dispatchHook('response', request.hooks, r, kwargs);
     for (const h of r.history) this.#persistCookies(h);
     this.#persistCookies(r);
-    if (allowRedirects) {
+    if (allowRedirects && r.isRedirect) {
       const history: Response[] = [];
       for await (const resp of this.resolveRedirects(r, request, kwargs))
         history.push(resp as Response);
@@ -281,4 +279,15 @@ export class Session extends SessionRedirectMixin {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+/** `url.toLowerCase().startsWith(lowerPrefix)` without allocating. */
+function startsWithIgnoringCase(url: string, lowerPrefix: string): boolean {
+  if (url.length < lowerPrefix.length) return false;
+  for (let i = 0; i < lowerPrefix.length; i++) {
+    let c = url.charCodeAt(i);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== lowerPrefix.charCodeAt(i)) return false;
+  }
+  return true;
 }
