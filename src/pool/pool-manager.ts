@@ -117,10 +117,13 @@ export class PoolManager {
   }
 
   /**
-   * Makes a pool (urllib3's `_new_pool`).
+   * Makes a pool (urllib3's `_new_pool`); `extra` overrides the manager's pool options.
    * @subclass a ProxyManager gives its pools a tunnelling connector or absolute-form targets.
    */
-  protected newPool(params: NewPoolParams): ConnectionPool {
+  protected newPool(
+    params: NewPoolParams,
+    extra: Partial<ConnectionPoolOptions> = {},
+  ): ConnectionPool {
     const options: ConnectionPoolOptions = {
       ...this.poolOptions,
       key: params.key,
@@ -130,7 +133,7 @@ export class PoolManager {
       tls: params.tls,
     };
     if (params.proxy !== null) options.proxy = params.proxy;
-    return new ConnectionPool(options);
+    return new ConnectionPool(Object.assign(options, extra));
   }
 
   /**

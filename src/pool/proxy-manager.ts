@@ -7,7 +7,7 @@
  */
 import { LocationParseError, ProxySchemeUnknown } from '../_internal/pool-errors.js';
 import { redactUrl } from '../_internal/redact.js';
-import { ConnectionPool, type ConnectionPoolOptions } from './connection-pool.js';
+import type { ConnectionPool, ConnectionPoolOptions } from './connection-pool.js';
 import {
   type NewPoolParams,
   PoolManager,
@@ -212,18 +212,8 @@ export class ProxyManager extends PoolManager {
     connectorFactory: ConnectorFactory,
     extra: Pick<ConnectionPoolOptions, 'requestTargetMode' | 'extraHeaders'>,
   ): ConnectionPool {
-    return new ConnectionPool({
-      ...this.poolOptions,
-      key: params.key,
-      scheme: params.scheme,
-      host: params.host,
-      port: params.port,
-      tls: params.tls,
-      // The forwarding pool's key carries `#forward`; the pool reports the plain proxy URL.
-      proxy: this.proxySettings,
-      connectorFactory,
-      ...extra,
-    });
+    // The forwarding pool's key carries `#forward`; the pool reports the plain proxy URL.
+    return super.newPool(params, { proxy: this.proxySettings, connectorFactory, ...extra });
   }
 
   /** Connections to the proxy itself, its failures reported as the proxy's (urllib3). */
