@@ -62,6 +62,13 @@ export function registerHook(
   }
 }
 
+/** Registers every event's hooks of `input` (a `hooks` option) on `hooks`. */
+export function registerHooks(hooks: Hooks, input: HooksInput | Hooks | null | undefined): void {
+  if (input == null) return;
+  const byEvent = input as Readonly<Record<string, HooksInput['response']>>;
+  for (const event of Object.keys(byEvent)) registerHook(hooks, event, byEvent[event]);
+}
+
 /**
  * Removes the first registration of `hook`; true when it was registered (requests'
  * `deregister_hook`).

@@ -12,6 +12,7 @@ import {
   type HooksInput,
   type ResponseHook,
   registerHook,
+  registerHooks,
 } from '../hooks.js';
 import type { PoolBody } from '../pool/types.js';
 import { CaseInsensitiveDict } from '../structures.js';
@@ -268,9 +269,7 @@ export class PreparedRequest {
 
   /** Registers each event's hooks. */
   prepareHooks(hooks: HooksInput | Hooks | null | undefined): void {
-    if (hooks == null) return;
-    const byEvent = hooks as Readonly<Record<string, HooksInput['response']>>;
-    for (const event of Object.keys(byEvent)) registerHook(this.hooks, event, byEvent[event]);
+    registerHooks(this.hooks, hooks);
   }
 
   /** Adds a hook (or an iterable of hooks) for `event`. @throws {TypeError} unknown event */

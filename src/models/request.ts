@@ -6,9 +6,9 @@ import {
   defaultHooks,
   deregisterHook,
   type Hooks,
-  type HooksInput,
   type ResponseHook,
   registerHook,
+  registerHooks,
 } from '../hooks.js';
 import type { ParamsInput } from '../utils/url.js';
 import type { DataInput } from './body.js';
@@ -52,8 +52,7 @@ export class Request {
     this.params = init.params;
     this.auth = init.auth;
     this.cookies = init.cookies;
-    const hooks = (init.hooks ?? {}) as Readonly<Record<string, HooksInput['response']>>;
-    for (const event of Object.keys(hooks)) registerHook(this.hooks, event, hooks[event]);
+    registerHooks(this.hooks, init.hooks);
   }
 
   /** Adds a hook (or an iterable of hooks) for `event`. @throws {TypeError} unknown event */
