@@ -27,6 +27,7 @@ import { codes } from './status-codes.js';
 import { CaseInsensitiveDict } from './structures.js';
 import { TimeoutConfig } from './timeout.js';
 import { getEncodingFromHeaders } from './utils/encoding.js';
+import { refreshEnvironment } from './utils/environment.js';
 import { parseHeaderLinks } from './utils/links.js';
 import { getNetrcAuth } from './utils/netrc.js';
 import { getEnvironProxies, selectProxy, shouldBypassProxies } from './utils/proxies.js';
@@ -110,6 +111,7 @@ const requests = {
   fileFromPath,
   getNetrcAuth,
   TLSFileError,
+  refreshEnvironment,
   AuthBase,
   HTTPBasicAuth,
   HTTPDigestAuth,

@@ -3,8 +3,9 @@
  * and again only when one of the variables it uses changes: enumerating `process.env` costs far
  * more than the request it would configure. A `<scheme>_proxy` variable for a scheme other than
  * http, https and all is seen when any watched variable changes, or when `refreshEnvironment()`
- * is called.
+ * is called. netrc files are looked for at most once a second (utils/netrc.ts).
  */
+import { forgetNetrcFiles } from './netrc.js';
 import { proxiesFromEnvironment } from './proxies.js';
 
 const WATCHED = [
@@ -51,9 +52,13 @@ export function environment(): EnvironmentSnapshot {
   return snapshot!;
 }
 
-/** Forgets the snapshot, so the next request reads the whole environment again. */
+/**
+ * Forgets the snapshot and what is known of netrc files, so the next request reads the whole
+ * environment and the netrc file again.
+ */
 export function refreshEnvironment(): void {
   snapshot = null;
+  forgetNetrcFiles();
 }
 
 function read(): EnvironmentSnapshot {

@@ -3,7 +3,7 @@
  * Python's `netrc` module does: `machine`, `default`, `login`/`user`, `account`, `password`,
  * `macdef`, `#` comments, quoted and backslash-escaped tokens).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, type Stats, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -150,14 +150,15 @@ function expandUser(path: string): string {
   return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
 }
 
-let locations: { env: string | undefined; paths: string[] } | null = null;
+let locations: { env: string | undefined; home: string | undefined; paths: string[] } | null = null;
 
 /** Where to look, as requests: `$NETRC` when set, else `~/.netrc` then `~/_netrc` (expanded once). */
 function netrcLocations(): string[] {
   const env = process.env['NETRC'];
-  if (locations === null || locations.env !== env) {
+  const home = env === undefined ? process.env['HOME'] : undefined;
+  if (locations === null || locations.env !== env || locations.home !== home) {
     const raw = env !== undefined ? [env] : ['~/.netrc', '~/_netrc'];
-    locations = { env, paths: raw.map(expandUser) };
+    locations = { env, home, paths: raw.map(expandUser) };
   }
   return locations.paths;
 }
@@ -171,6 +172,28 @@ function hostnameOf(url: string): string | null {
     ? netloc.slice(1, netloc.indexOf(']') === -1 ? undefined : netloc.indexOf(']'))
     : netloc.split(':', 1)[0]!;
   return host ? host.toLowerCase() : null;
+}
+
+// Every request without auth looks for the file (as requests does). What stat answered is kept
+// for a second, so a netrc file that is created or edited is seen within a second, or at once
+// after forgetNetrcFiles() (which refreshEnvironment() calls).
+const STAT_TTL_MS = 1_000;
+const stats = new Map<string, { at: number; stat: Stats | undefined }>();
+
+function statRecent(path: string): Stats | undefined {
+  const now = Date.now();
+  const known = stats.get(path);
+  if (known !== undefined && now - known.at < STAT_TTL_MS) return known.stat;
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (stats.size >= 64) stats.clear();
+  stats.set(path, { at: now, stat });
+  return stat;
+}
+
+/** Forgets what is known of netrc files, so the next lookup reads them again. */
+export function forgetNetrcFiles(): void {
+  stats.clear();
+  locations = null;
 }
 
 // The parsed file, kept while its path, size and mtime stay the same: Session calls this for
@@ -197,7 +220,7 @@ function loadNetrc(path: string, mtimeMs: number, size: number): Netrc {
  */
 export function getNetrcAuth(url: string, raiseErrors = false): [string, string] | null {
   for (const path of netrcLocations()) {
-    const stat = path ? statSync(path, { throwIfNoEntry: false }) : undefined;
+    const stat = path ? statRecent(path) : undefined;
     if (stat === undefined) continue;
     const host = hostnameOf(url);
     if (host === null) return null;

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { refreshEnvironment } from '../../src/utils/environment.js';
 import { getNetrcAuth, NetrcParseError, parseNetrc } from '../../src/utils/netrc.js';
 
 const URLS = [
@@ -175,10 +176,11 @@ describe('getNetrcAuth', () => {
     assert.throws(() => getNetrcAuth('http://example.org/', true), { code: 'EISDIR' });
   });
 
-  test('a rewritten file is read again', () => {
+  test('a rewritten file is read again after refreshEnvironment() (or within a second)', () => {
     useNetrc('rewritten', 'machine example.org login a password 1\n');
     assert.deepEqual(getNetrcAuth('http://example.org/'), ['a', '1']);
     useNetrc('rewritten', 'machine example.org login bb password 22\n');
+    refreshEnvironment();
     assert.deepEqual(getNetrcAuth('http://example.org/'), ['bb', '22']);
   });
 
