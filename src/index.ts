@@ -72,6 +72,7 @@ export {
   RequestsCookieJar,
   Response,
   Retry,
+  refreshEnvironment,
   request,
   requoteUri,
   Session,
