@@ -3,7 +3,6 @@ import { extractCookiesToJar } from '../cookies.js';
 import type { PreparedRequest } from '../models/prepared-request.js';
 import { Response } from '../models/response.js';
 import type { RawResponse } from '../pool/types.js';
-import { getEncodingFromHeaders } from '../utils/encoding.js';
 import type { BaseAdapter } from './base-adapter.js';
 
 /** A Response for `raw`, with headers, encoding, cookies and its request and adapter attached. */
@@ -14,9 +13,7 @@ export function buildResponse(
 ): Response {
   const response = new Response();
   response.statusCode = raw.status;
-  response.headers = Response.headersFromRaw(raw.headers);
-  response.encoding = getEncodingFromHeaders(response.headers);
-  response.raw = raw;
+  response.raw = raw; // headers and encoding are read from it on first use
   response.reason = raw.reason;
   response.url = request.url ?? '';
   const setCookie = raw.headers['set-cookie'];

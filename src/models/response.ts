@@ -12,6 +12,7 @@ import { CaseInsensitiveDict } from '../structures.js';
 import {
   apparentEncoding,
   decodeBytes,
+  getEncodingFromHeaders,
   getIncrementalDecoder,
   guessJsonUtf,
 } from '../utils/encoding.js';
@@ -62,8 +63,8 @@ export class Response {
   reason = '';
   /** The final URL of the response. */
   url = '';
-  /** Encoding `text` decodes with; null: `apparentEncoding` decides. Settable. */
-  encoding: string | null = null;
+  // Read from the headers on first use (requests sets it in build_response) unless set before.
+  #encoding: string | null | undefined = undefined;
   /** The pool's response, for advanced use. */
   raw: RawResponse | null = null;
   /** The request this answers. */
@@ -101,10 +102,24 @@ export class Response {
     return headers;
   }
 
-  /** Case-insensitive response headers. */
+  /** Case-insensitive response headers (built from `raw` on first use). */
   get headers(): CaseInsensitiveDict<string> {
-    this.#headers ??= new CaseInsensitiveDict<string>();
+    this.#headers ??= this.raw
+      ? Response.headersFromRaw(this.raw.headers)
+      : new CaseInsensitiveDict<string>();
     return this.#headers;
+  }
+
+  /**
+   * The encoding `text` decodes with: the charset of Content-Type (with requests' defaults for
+   * text/* and JSON) unless set; null lets `apparentEncoding` decide. Settable.
+   */
+  get encoding(): string | null {
+    if (this.#encoding === undefined) this.#encoding = getEncodingFromHeaders(this.headers);
+    return this.#encoding;
+  }
+  set encoding(value: string | null) {
+    this.#encoding = value;
   }
   set headers(value: CaseInsensitiveDict<string>) {
     this.#headers = value;
