@@ -14,7 +14,7 @@ export class WorkerHandle {
    * @param {{ cpus: string | null, nodeArgs?: string[] }} options extra node flags, e.g. --cpu-prof
    */
   constructor({ cpus, nodeArgs = [] }) {
-    this.#child = spawnNode(['--expose-gc', ...nodeArgs, WORKER], {
+    this.#child = spawnNode([...nodeArgs, WORKER], {
       cpus,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

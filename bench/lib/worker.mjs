@@ -47,7 +47,8 @@ function percentile(sorted, p) {
 async function measure({ concurrency, durationMs, maxRequests, warmRequests }) {
   // A short re-warm: connections may have idled out while the other clients ran.
   await load({ concurrency, maxRequests: warmRequests });
-  globalThis.gc?.();
+  // No forced GC here: after a gc() V8 runs slower for a second or more (smaller young
+  // generation, cold caches), more so for clients that allocate more, which skews the ratios.
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const r = await load({ concurrency, maxRequests, durationMs });
