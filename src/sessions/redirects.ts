@@ -8,6 +8,7 @@ import { extractCookiesToJar, mergeCookies, type RequestsCookieJar } from '../co
 import { ChunkedEncodingError, ContentDecodingError, TooManyRedirects } from '../errors.js';
 import type { PreparedRequest } from '../models/prepared-request.js';
 import type { Response } from '../models/response.js';
+import { environment } from '../utils/environment.js';
 import { getNetrcAuth } from '../utils/netrc.js';
 import { getAuthFromUrl, type ProxiesMap, resolveProxies } from '../utils/proxies.js';
 import { requoteUri } from '../utils/url.js';
@@ -79,7 +80,10 @@ export abstract class SessionRedirectMixin {
       if (this.shouldStripAuth(original.url, prepared.url))
         prepared.headers.delete('Authorization');
     }
-    const netrc = this.trustEnv && prepared.url ? getNetrcAuth(prepared.url) : null;
+    const netrc =
+      this.trustEnv && prepared.url
+        ? getNetrcAuth(prepared.url, false, environment().netrcLocations)
+        : null;
     if (netrc) prepared.prepareAuth(netrc);
   }
 

@@ -119,7 +119,7 @@ export class Session extends SessionRedirectMixin {
     const merged = mergeCookies(mergeCookies(new RequestsCookieJar(), this.cookies), cookies);
     let auth = request.auth;
     if (this.trustEnv && !auth && !this.auth && request.url)
-      auth = getNetrcAuth(String(request.url));
+      auth = getNetrcAuth(String(request.url), false, environment().netrcLocations);
     const p = new PreparedRequest();
     p.prepare({
       method: request.method,

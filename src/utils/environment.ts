@@ -3,9 +3,10 @@
  * and again only when one of the variables it uses changes: enumerating `process.env` costs far
  * more than the request it would configure. A `<scheme>_proxy` variable for a scheme other than
  * http, https and all is seen when any watched variable changes, or when `refreshEnvironment()`
- * is called. netrc files are looked for at most once a second (utils/netrc.ts).
+ * is called. Changes made by the code that sends a request, in the same synchronous run, are seen
+ * from the next request on. netrc files are looked for at most once a second (utils/netrc.ts).
  */
-import { forgetNetrcFiles } from './netrc.js';
+import { forgetNetrcFiles, netrcLocations } from './netrc.js';
 import { proxiesFromEnvironment } from './proxies.js';
 
 const WATCHED = [
@@ -21,6 +22,7 @@ const WATCHED = [
   'REQUESTS_CA_BUNDLE',
   'CURL_CA_BUNDLE',
   'NETRC',
+  'HOME',
 ] as const;
 
 export interface EnvironmentSnapshot {
@@ -30,15 +32,26 @@ export interface EnvironmentSnapshot {
   readonly proxies: Readonly<Record<string, string>>;
   /** Whether any proxy other than NO_PROXY is set: if not, no URL needs a proxy lookup. */
   readonly hasProxies: boolean;
+  /** The netrc files to look for, in order. */
+  readonly netrcLocations: readonly string[];
   /** REQUESTS_CA_BUNDLE, else CURL_CA_BUNDLE (an empty value counts as unset). */
   readonly caBundle: string | undefined;
 }
 
 const seen: Array<string | undefined> = [];
 let snapshot: EnvironmentSnapshot | null = null;
+let checkedThisTurn = false;
+
+function endTurn(): void {
+  checkedThisTurn = false;
+}
 
 /** The current snapshot, re-read when a watched variable changed. */
 export function environment(): EnvironmentSnapshot {
+  // One check per synchronous run: a request asks several times while nothing else can run.
+  if (checkedThisTurn) return snapshot!;
+  checkedThisTurn = true;
+  queueMicrotask(endTurn);
   const env = process.env;
   let changed = snapshot === null;
   for (let i = 0; i < WATCHED.length; i++) {
@@ -58,6 +71,7 @@ export function environment(): EnvironmentSnapshot {
  */
 export function refreshEnvironment(): void {
   snapshot = null;
+  checkedThisTurn = false;
   forgetNetrcFiles();
 }
 
@@ -68,6 +82,7 @@ function read(): EnvironmentSnapshot {
     env: Object.freeze(env),
     proxies: Object.freeze(proxies),
     hasProxies: Object.keys(proxies).some((k) => k !== 'no'),
+    netrcLocations: Object.freeze(netrcLocations(env)),
     caBundle: env['REQUESTS_CA_BUNDLE'] || env['CURL_CA_BUNDLE'] || undefined,
   });
 }

@@ -150,17 +150,15 @@ function expandUser(path: string): string {
   return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
 }
 
-let locations: { env: string | undefined; home: string | undefined; paths: string[] } | null = null;
-
-/** Where to look, as requests: `$NETRC` when set, else `~/.netrc` then `~/_netrc` (expanded once). */
-function netrcLocations(): string[] {
-  const env = process.env['NETRC'];
-  const home = env === undefined ? process.env['HOME'] : undefined;
-  if (locations === null || locations.env !== env || locations.home !== home) {
-    const raw = env !== undefined ? [env] : ['~/.netrc', '~/_netrc'];
-    locations = { env, home, paths: raw.map(expandUser) };
-  }
-  return locations.paths;
+/**
+ * Where to look, as requests: `$NETRC` when set, else `~/.netrc` then `~/_netrc`.
+ * @example netrcLocations({ NETRC: '/etc/app.netrc' }) // ['/etc/app.netrc']
+ */
+export function netrcLocations(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string[] {
+  const raw = env['NETRC'] !== undefined ? [env['NETRC']] : ['~/.netrc', '~/_netrc'];
+  return raw.map(expandUser);
 }
 
 /** The host of `url` as Python's `urlparse(url).hostname`: lower-case, no port, no brackets. */
@@ -193,7 +191,6 @@ function statRecent(path: string): Stats | undefined {
 /** Forgets what is known of netrc files, so the next lookup reads them again. */
 export function forgetNetrcFiles(): void {
   stats.clear();
-  locations = null;
 }
 
 // The parsed file, kept while its path, size and mtime stay the same: Session calls this for
@@ -218,8 +215,12 @@ function loadNetrc(path: string, mtimeMs: number, size: number): Netrc {
  * // ~/.netrc: machine api.example.org login me password s3cret
  * getNetrcAuth('https://api.example.org:8443/x'); // ['me', 's3cret']
  */
-export function getNetrcAuth(url: string, raiseErrors = false): [string, string] | null {
-  for (const path of netrcLocations()) {
+export function getNetrcAuth(
+  url: string,
+  raiseErrors = false,
+  locations: readonly string[] = netrcLocations(),
+): [string, string] | null {
+  for (const path of locations) {
     const stat = path ? statRecent(path) : undefined;
     if (stat === undefined) continue;
     const host = hostnameOf(url);

@@ -14,9 +14,11 @@ describe('environment snapshot', () => {
     assert.equal(environment(), environment());
   });
 
-  test('is read again as soon as a watched variable changes', () => {
+  test('is read again as soon as a watched variable changed, from the next turn on', async () => {
     const before = environment();
     process.env['https_proxy'] = 'http://127.0.0.1:3128';
+    assert.equal(environment(), before, 'one check per synchronous run');
+    await Promise.resolve();
     const after = environment();
     assert.notEqual(after, before);
     assert.equal(after.proxies['https'], 'http://127.0.0.1:3128');
