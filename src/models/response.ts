@@ -141,12 +141,12 @@ export class Response {
 
   /** A redirect with a Location, as `resolveRedirects` follows. */
   get isRedirect(): boolean {
-    return this.headers.has('location') && REDIRECT_STATI.has(this.statusCode);
+    return REDIRECT_STATI.has(this.statusCode) && this.headers.has('location');
   }
 
   /** A 301 or 308 redirect with a Location. */
   get isPermanentRedirect(): boolean {
-    return this.headers.has('location') && (this.statusCode === 301 || this.statusCode === 308);
+    return (this.statusCode === 301 || this.statusCode === 308) && this.headers.has('location');
   }
 
   /**

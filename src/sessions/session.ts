@@ -170,7 +170,9 @@ export class Session extends SessionRedirectMixin {
 
   /** Constructs, prepares and sends a request; the primitive every verb wraps. */
   async request(method: string, url: string, options: RequestOptions = {}): Promise<Response> {
-    const req = new Request({ ...options, method, url, hooks: options.hooks ?? undefined });
+    const req = new Request(options as RequestInit);
+    req.method = method;
+    req.url = url;
     const prepared = this.prepareRequest(req);
     const settings = this.mergeEnvironmentSettings(
       prepared.url!,
@@ -217,29 +219,24 @@ export class Session extends SessionRedirectMixin {
   /** Sends a PreparedRequest: adapter, hooks, cookies, redirects. */
   async send(request: PreparedRequest, options: SessionSendOptions = {}): Promise<Response> {
     if (request instanceof Request) throw new TypeError('You can only send PreparedRequests.');
-    const { allowRedirects = true, ...rest } = options;
     const kwargs: SendOptions = {
-      ...rest,
-      stream: rest.stream ?? this.stream,
-      verify: rest.verify ?? this.verify,
-      cert: rest.cert === undefined ? this.cert : rest.cert,
-      proxies:
-        rest.proxies ??
-        resolveProxies(
-          request,
-          this.proxies,
-          this.trustEnv,
-          this.trustEnv ? environment().env : undefined,
-        ),
-      timeout: TimeoutConfig.from(rest.timeout === undefined ? this.timeout : rest.timeout),
+      stream: options.stream ?? this.stream,
+      timeout: TimeoutConfig.from(options.timeout === undefined ? this.timeout : options.timeout),
+      verify: options.verify ?? this.verify,
+      cert: options.cert === undefined ? this.cert : options.cert,
+      proxies: options.proxies ?? this.#resolveProxies(request),
+      signal: options.signal,
     };
     const adapter = this.getAdapter(request.url!);
     const start = performance.now();
     let r = await adapter.send(request, kwargs);
     r.elapsed = performance.now() - start;
-    r = await dispatchHook('response', request.hooks, r, kwargs);
+    if (request.hooks.response.length > 0) {
+      r = await dispatchHook('response', request.hooks, r, kwargs);
+    }
     for (const h of r.history) this.#persistCookies(h);
     this.#persistCookies(r);
+    const allowRedirects = options.allowRedirects ?? true;
     if (allowRedirects && r.isRedirect) {
       const history: Response[] = [];
       for await (const resp of this.resolveRedirects(r, request, kwargs))
@@ -259,6 +256,11 @@ export class Session extends SessionRedirectMixin {
     }
     if (!kwargs.stream) await r.read();
     return r;
+  }
+
+  #resolveProxies(request: PreparedRequest): ProxiesMap {
+    const env = this.trustEnv ? environment().env : undefined;
+    return resolveProxies(request, this.proxies, this.trustEnv, env);
   }
 
   #persistCookies(r: Response): void {
