@@ -150,7 +150,6 @@ async function main() {
   );
   const server = await startServer({ cpus: plan.server });
   const results = {};
-  const summaries = {};
   try {
     for (const scenario of SCENARIOS) {
       if (only && !only.includes(scenario.name)) continue;
@@ -158,7 +157,6 @@ async function main() {
       const runs = await runScenario(scenario, server, plan);
       const summary = summarize(runs, BASELINE);
       results[scenario.name] = { scenario, runs, summary };
-      summaries[scenario.name] = summary;
       const serverMax = Math.max(
         ...Object.values(runs)
           .flat()
@@ -174,7 +172,7 @@ async function main() {
   } finally {
     await server.stop();
   }
-  console.log(`\n### Targets\n\n${targets(summaries)}`);
+  console.log(`\n### Targets\n\n${targets(results)}`);
   const seconds = (Date.now() - started.getTime()) / 1000;
   console.log(`\nTotal ${seconds.toFixed(0)} s.`);
   mkdirSync(RESULTS, { recursive: true });
