@@ -10,6 +10,8 @@
 // always runs: it is the baseline), --cpu-prof (a profile per worker, in bench/results/profiles/,
 // named <scenario>-<client>-<time>.cpuprofile; read them with bench/profile-summary.mjs), --soak.
 //
+// REQUESTS_TS_DIST=/abs/path/to/esm/index.js measures another build than ../dist/esm/index.js.
+//
 // Each scenario starts one worker process per client (its CPU time and peak RSS are its own),
 // warms them up, then measures them interleaved (A B C, B C A, ...) `runs` times, each a time
 // slice bounded by a request count. Figures are medians over the runs; ratios are to
