@@ -20,6 +20,8 @@ export interface SendOptions {
   /** Scheme or scheme://host -> proxy URL. */
   proxies?: ProxiesMap | null | undefined;
   signal?: AbortSignal | undefined;
+  /** Ours: largest decoded body accepted for this request, bytes; overrides the adapter's. */
+  maxResponseSize?: number | null | undefined;
 }
 
 export abstract class BaseAdapter {

@@ -218,7 +218,12 @@ export class HTTPAdapter extends BaseAdapter {
         raw = await pool.urlopen(
           request.method!,
           url,
-          this.#urlopenOptions(request, timeout, total?.signal ?? options.signal),
+          this.#urlopenOptions(
+            request,
+            timeout,
+            total?.signal ?? options.signal,
+            options.maxResponseSize,
+          ),
         );
       } catch (err) {
         throw translatePoolError(err, { request });
@@ -235,6 +240,7 @@ export class HTTPAdapter extends BaseAdapter {
     request: PreparedRequest,
     timeout: TimeoutConfig,
     signal: AbortSignal | undefined,
+    maxResponseSize: number | null | undefined,
   ): UrlopenOptions {
     const options: UrlopenOptions = {
       body: request.bodyForSend(),
@@ -242,7 +248,8 @@ export class HTTPAdapter extends BaseAdapter {
       timeout,
       retries: this.maxRetries,
       preloadContent: false,
-      maxResponseSize: this.config.maxResponseSize,
+      maxResponseSize:
+        maxResponseSize === undefined ? this.config.maxResponseSize : maxResponseSize,
     };
     if (request.bodyIsReplayable) options.rewindBody = () => request.bodyForSend();
     if (signal) options.signal = signal;

@@ -41,6 +41,8 @@ export interface RequestOptions extends Omit<RequestInit, 'method' | 'url' | 'ho
   cert?: CertInput | null;
   hooks?: HooksInput | null;
   signal?: AbortSignal;
+  /** Ours: largest decoded body accepted, bytes (ContentDecodingError past it). @default the adapter's */
+  maxResponseSize?: number | null;
 }
 
 /** Options of `Session.send`. */
@@ -187,6 +189,8 @@ export class Session extends SessionRedirectMixin {
       allowRedirects: options.allowRedirects ?? true,
     };
     if (options.signal) sendOptions.signal = options.signal;
+    if (options.maxResponseSize !== undefined)
+      sendOptions.maxResponseSize = options.maxResponseSize;
     return this.send(prepared, sendOptions);
   }
 
@@ -226,6 +230,7 @@ export class Session extends SessionRedirectMixin {
       cert: options.cert === undefined ? this.cert : options.cert,
       proxies: options.proxies ?? this.#resolveProxies(request),
       signal: options.signal,
+      maxResponseSize: options.maxResponseSize,
     };
     const adapter = this.getAdapter(request.url!);
     const start = performance.now();

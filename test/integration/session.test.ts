@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import requests, {
   ConnectionError,
+  ContentDecodingError,
   HTTPAdapter,
   HTTPError,
   InvalidSchema,
@@ -146,6 +147,25 @@ describe('Session round trips against a real server', () => {
     } finally {
       await local.close();
       await slow.close();
+    }
+  });
+});
+
+describe('maxResponseSize', () => {
+  test('per request, it overrides the adapter and stops a body past it', async () => {
+    const big = await startServer((_req, res) => res.end(Buffer.alloc(10_000, 1)));
+    const s = new Session();
+    s.mount('http://', new HTTPAdapter({ maxResponseSize: 100 }));
+    try {
+      await assert.rejects(s.get(big.url), ContentDecodingError);
+      await assert.rejects(
+        s.get(big.url, { maxResponseSize: 5_000 }),
+        /maximum response size of 5000 bytes/,
+      );
+      assert.equal((await s.get(big.url, { maxResponseSize: null })).content.length, 10_000);
+    } finally {
+      await s.close();
+      await big.close();
     }
   });
 });
