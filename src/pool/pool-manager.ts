@@ -51,6 +51,13 @@ export class PoolManager {
   protected readonly poolOptions: Readonly<Omit<PoolManagerOptions, 'numPools'>>;
   readonly #pools = new Map<string, ConnectionPool>();
   #mostRecent: ConnectionPool | null = null;
+  /** The origin prefix (as written) and settings of the last connectionFromUrl, and its pool. */
+  #lastUrl: {
+    origin: string;
+    tls: TlsSettings | null | undefined;
+    proxy: ProxySettings | null | undefined;
+    pool: ConnectionPool;
+  } | null = null;
 
   constructor(options: PoolManagerOptions = {}) {
     const { numPools = 10, ...poolOptions } = options;
@@ -71,8 +78,21 @@ export class PoolManager {
    * @throws LocationParseError for a URL that is not http(s) or has no host.
    */
   connectionFromUrl(url: string, settings: PoolSettings = {}): ConnectionPool {
+    const last = this.#lastUrl;
+    if (
+      last !== null &&
+      last.pool === this.#mostRecent &&
+      last.tls === settings.tls &&
+      last.proxy === settings.proxy &&
+      !last.pool.closed &&
+      hasOrigin(url, last.origin)
+    ) {
+      return last.pool; // the same origin as the last call: no parsing, no key, LRU unchanged
+    }
     const target = parseUrl(url);
-    return this.connectionFromHost(target.host, target.port, target.scheme, settings);
+    const pool = this.connectionFromHost(target.host, target.port, target.scheme, settings);
+    this.#lastUrl = { origin: originOf(url), tls: settings.tls, proxy: settings.proxy, pool };
+    return pool;
   }
 
   /**
@@ -163,6 +183,7 @@ export class PoolManager {
     const pools = [...this.#pools.values()];
     this.#pools.clear();
     this.#mostRecent = null;
+    this.#lastUrl = null;
     for (const pool of pools) void pool.close();
   }
 
@@ -174,10 +195,31 @@ export class PoolManager {
     const pools = [...this.#pools.values()];
     this.#pools.clear();
     this.#mostRecent = null;
+    this.#lastUrl = null;
     await Promise.all(pools.map((pool) => pool.close()));
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+/** `scheme://authority` of `url` as written (up to the first `/`, `?` or `#` after `//`). */
+function originOf(url: string): string {
+  const start = url.indexOf('//') + 2;
+  let end = start;
+  while (end < url.length) {
+    const c = url.charCodeAt(end);
+    if (c === 0x2f || c === 0x3f || c === 0x23) break;
+    end++;
+  }
+  return url.slice(0, end);
+}
+
+/** Whether `url` starts with `origin` and the authority ends there. */
+function hasOrigin(url: string, origin: string): boolean {
+  if (!url.startsWith(origin)) return false;
+  if (url.length === origin.length) return true;
+  const c = url.charCodeAt(origin.length);
+  return c === 0x2f || c === 0x3f || c === 0x23;
 }

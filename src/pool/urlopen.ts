@@ -69,9 +69,12 @@ function abortTotal(controller: AbortController, pool: CallPool, path: string, m
  * Runs a call: `timeout.total` becomes a signal that aborts whatever the call is doing (waiting,
  * sending, reading a preloaded body, sleeping between tries); a streamed body is not bounded by it.
  */
-export async function runCall(pool: CallPool, call: Call): Promise<RawResponse> {
+export function runCall(pool: CallPool, call: Call): Promise<RawResponse> {
   const total = call.timeout.total;
-  if (total == null) return retryLoop(pool, call);
+  return total == null ? retryLoop(pool, call) : runWithTotal(pool, call, total);
+}
+
+async function runWithTotal(pool: CallPool, call: Call, total: number): Promise<RawResponse> {
   const controller = new AbortController();
   const timer = setTimeout(abortTotal, total, controller, pool, call.path, total);
   const signal = call.signal;

@@ -3,8 +3,8 @@
  * and again only when one of the variables it uses changes: enumerating `process.env` costs far
  * more than the request it would configure. A `<scheme>_proxy` variable for a scheme other than
  * http, https and all is seen when any watched variable changes, or when `refreshEnvironment()`
- * is called. Changes made by the code that sends a request, in the same synchronous run, are seen
- * from the next request on. netrc files are looked for at most once a second (utils/netrc.ts).
+ * is called. They are checked once per turn of the event loop: a change is seen by requests that
+ * start in a later turn (after any awaited I/O), or at once after `refreshEnvironment()`. netrc files are looked for at most once a second (utils/netrc.ts).
  */
 import { forgetNetrcFiles, netrcLocations } from './netrc.js';
 import { proxiesFromEnvironment } from './proxies.js';
@@ -48,10 +48,11 @@ function endTurn(): void {
 
 /** The current snapshot, re-read when a watched variable changed. */
 export function environment(): EnvironmentSnapshot {
-  // One check per synchronous run: a request asks several times while nothing else can run.
+  // One check per turn of the event loop: requests start in turns of their own (each awaited
+  // response arrives as I/O), and reading 13 variables per request costs more than it is worth.
   if (checkedThisTurn) return snapshot!;
   checkedThisTurn = true;
-  queueMicrotask(endTurn);
+  setImmediate(endTurn);
   const env = process.env;
   let changed = snapshot === null;
   for (let i = 0; i < WATCHED.length; i++) {

@@ -153,7 +153,7 @@ describe('Session round trips against a real server', () => {
 
 describe('maxResponseSize', () => {
   test('per request, it overrides the adapter and stops a body past it', async () => {
-    const big = await startServer((_req, res) => res.end(Buffer.alloc(10_000, 1)));
+    const big = await startServer((_req, res) => void res.end(Buffer.alloc(10_000, 1)));
     const s = new Session();
     s.mount('http://', new HTTPAdapter({ maxResponseSize: 100 }));
     try {
