@@ -114,11 +114,10 @@ export class Session extends SessionRedirectMixin {
 
   /** Builds a PreparedRequest from `request` merged with this Session's settings. */
   prepareRequest(request: Request): PreparedRequest {
-    const cookies =
-      request.cookies instanceof RequestsCookieJar
-        ? request.cookies
-        : cookiejarFromDict(request.cookies ?? {});
-    const merged = mergeCookies(mergeCookies(new RequestsCookieJar(), this.cookies), cookies);
+    const merged = mergeCookies(new RequestsCookieJar(), this.cookies);
+    const own = request.cookies;
+    // The request's cookies win over the Session's, as a jar merged last does in requests.
+    if (own) mergeCookies(merged, own instanceof RequestsCookieJar ? own : cookiejarFromDict(own));
     let auth = request.auth;
     if (this.trustEnv && !auth && !this.auth && request.url)
       auth = getNetrcAuth(String(request.url), false, environment().netrcLocations);
