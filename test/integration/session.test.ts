@@ -8,6 +8,7 @@ import requests, {
   InvalidSchema,
   InvalidURL,
   MissingSchema,
+  PoolTimeout,
   ReadTimeout,
   Session,
   Timeout,
@@ -146,6 +147,50 @@ describe('Session round trips against a real server', () => {
       );
     } finally {
       await local.close();
+      await slow.close();
+    }
+  });
+});
+
+describe('pool limits through the adapter', () => {
+  test('poolBlock: true waits for a free connection, bounded by timeout.pool (PoolTimeout)', async () => {
+    const slow = await startServer(
+      (_req, res) =>
+        new Promise<void>((resolve) => setTimeout(() => resolve(void res.end('ok')), 200)),
+    );
+    const s = new Session();
+    s.mount('http://', new HTTPAdapter({ poolMaxsize: 1, poolBlock: true }));
+    try {
+      const first = s.get(slow.url);
+      await assert.rejects(
+        s.get(slow.url, { timeout: { pool: 50 } }),
+        (err: unknown) => err instanceof PoolTimeout && err instanceof Timeout,
+      );
+      const waited = s.get(slow.url, { timeout: { pool: 2_000 } });
+      assert.equal((await first).text, 'ok');
+      assert.equal((await waited).text, 'ok');
+      assert.equal(slow.connections(), 1);
+    } finally {
+      await s.close();
+      await slow.close();
+    }
+  });
+
+  test('poolBlock: false opens an extra connection and keeps at most poolMaxsize', async () => {
+    const slow = await startServer(
+      (_req, res) =>
+        new Promise<void>((resolve) => setTimeout(() => resolve(void res.end('ok')), 50)),
+    );
+    const s = new Session();
+    const adapter = new HTTPAdapter({ poolMaxsize: 2 });
+    s.mount('http://', adapter);
+    try {
+      await Promise.all(Array.from({ length: 5 }, () => s.get(slow.url)));
+      assert.equal(slow.connections(), 5);
+      const [pool] = adapter.poolManager.pools.values();
+      assert.ok(pool!.stats.free <= 2, `free ${pool!.stats.free}`);
+    } finally {
+      await s.close();
       await slow.close();
     }
   });
