@@ -196,6 +196,36 @@ describe('pool limits through the adapter', () => {
   });
 });
 
+describe('AbortSignal', () => {
+  test("cancels a call waiting for headers or reading a body; the error is the signal's reason", async () => {
+    const hang = await startServer((_req, res) => {
+      res.writeHead(200);
+      res.write('partial');
+    });
+    const s = new Session();
+    try {
+      const reason = new Error('user gave up');
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(reason), 50);
+      await assert.rejects(
+        s.get(hang.url, { signal: controller.signal }),
+        (err: unknown) => err === reason,
+      );
+      const late = new AbortController();
+      const r = await s.get(hang.url, { stream: true, signal: late.signal });
+      setTimeout(() => late.abort(reason), 50);
+      await assert.rejects(r.read(), (err: unknown) => err === reason);
+      await assert.rejects(
+        s.get(hang.url, { signal: AbortSignal.abort(reason) }),
+        (err: unknown) => err === reason,
+      );
+    } finally {
+      await s.close();
+      await hang.close();
+    }
+  });
+});
+
 describe('maxResponseSize', () => {
   test('per request, it overrides the adapter and stops a body past it', async () => {
     const big = await startServer((_req, res) => void res.end(Buffer.alloc(10_000, 1)));
