@@ -103,9 +103,12 @@ export function translatePoolError(err: unknown, ctx: TranslateContext = {}): Er
   const cls = lookup(DIRECT, err);
   if (cls) return new cls(err.message, options);
   if (err instanceof ProtocolError) {
+    // The pool's messages mostly say "Connection broken/aborted: ..." already.
+    const prefixed = (prefix: string) =>
+      err.message.startsWith('Connection ') ? err.message : `${prefix}: ${err.message}`;
     return ctx.streaming
-      ? new ChunkedEncodingError(`Connection broken: ${err.message}`, options)
-      : new ConnectionError(`Connection aborted: ${err.message}`, options);
+      ? new ChunkedEncodingError(prefixed('Connection broken'), options)
+      : new ConnectionError(prefixed('Connection aborted'), options);
   }
   return new ConnectionError(err.message, options);
 }

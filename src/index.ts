@@ -38,6 +38,7 @@ export type { HTTPAdapterOptions } from './adapters/http-adapter.js';
 export type { MockAdapterOptions, MockRoute } from './adapters/mock-adapter.js';
 export type { AuthInput } from './auth.js';
 export * from './errors.js';
+export type { HooksInput, ResponseHook } from './hooks.js';
 export type { RequestOptions, SessionSendOptions } from './sessions/session.js';
 export type { TimeoutInput, TimeoutOptions } from './timeout.js';
 export {

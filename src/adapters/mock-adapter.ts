@@ -11,10 +11,11 @@
  * mock.calls.length; // 1
  */
 import { STATUS_CODES } from 'node:http';
-import { ConnectionError } from '../errors.js';
+import { ConnectionError, RequestException } from '../errors.js';
 import type { PreparedRequest } from '../models/prepared-request.js';
 import type { Response } from '../models/response.js';
 import type { RawHeaders } from '../pool/types.js';
+import { prepareUrl } from '../utils/url.js';
 import { BaseAdapter, type SendOptions } from './base-adapter.js';
 import { buildResponse } from './build-response.js';
 import { HTTPAdapter } from './http-adapter.js';
@@ -77,7 +78,8 @@ export class MockAdapter extends BaseAdapter {
   ): MockRoute {
     const route: MockRoute = {
       method: method.toUpperCase(),
-      url,
+      // A string is compared with the prepared URL, so it is prepared the same way.
+      url: typeof url === 'string' ? prepareUrl(url) : url,
       responder,
       calls: 0,
       times: options.times ?? null,
@@ -104,7 +106,12 @@ export class MockAdapter extends BaseAdapter {
     route.calls++;
     const init =
       typeof route.responder === 'function' ? await route.responder(request) : route.responder;
-    if (init.error) throw init.error;
+    if (init.error) {
+      if (init.error instanceof RequestException && init.error.request === null) {
+        init.error.request = request;
+      }
+      throw init.error;
+    }
     return this.#build(request, init);
   }
 

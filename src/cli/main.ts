@@ -4,7 +4,7 @@
  *   requests-ts [METHOD] URL [-H 'Name: value']... [-d DATA | --json JSON] [-t MS] [-i] [--timings]
  */
 import { parseArgs } from 'node:util';
-import { RequestException, type RequestOptions, Session } from '../index.js';
+import { type RequestOptions, Session, TimeoutConfig } from '../index.js';
 
 const USAGE = `usage: requests-ts [METHOD] URL [options]
   -H, --header 'Name: value'   add a header (repeatable)
@@ -47,8 +47,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (timings) io.err(`elapsed: ${r.elapsed.toFixed(1)} ms`);
     return r.ok ? 0 : 1;
   } catch (err) {
-    if (!(err instanceof RequestException)) throw err;
-    io.err(`${err.name}: ${err.message}`);
+    // requests' exceptions and bad input alike: one line, no stack.
+    const e = err instanceof Error ? err : new Error(String(err));
+    io.err(`${e.name}: ${e.message}`);
     return 1;
   } finally {
     await session.close();
@@ -87,7 +88,10 @@ function parse(argv: string[]) {
   options.headers = headers;
   if (values.data !== undefined) options.data = values.data;
   if (values.json !== undefined) options.json = JSON.parse(values.json);
-  if (values.timeout !== undefined) options.timeout = Number(values.timeout);
+  if (values.timeout !== undefined) {
+    // Checked here, so that a bad value is a usage error naming the accepted forms.
+    options.timeout = TimeoutConfig.from(Number(values.timeout));
+  }
   if (values.insecure) options.verify = false;
   return {
     method,

@@ -9,6 +9,7 @@ import {
   LocationParseError,
   NewConnectionError,
   PoolBaseError,
+  PoolInvalidHeader,
   PoolProxyError,
   PoolSSLError,
   ProtocolError,
@@ -112,7 +113,12 @@ const contentLengthMismatch: Translate = (err, ctx) =>
       );
 
 const badArgument: Translate = (err, ctx) =>
-  new LocationParseError(`Failed to send to '${ctx.url}': ${err.message}`, { cause: err });
+  /header/i.test(err.message)
+    ? new PoolInvalidHeader(
+        `Invalid header for '${ctx.url}': ${err.message} (undici refuses it: header names must be HTTP tokens, values must not hold CR, LF or NUL)`,
+        { cause: err },
+      )
+    : new LocationParseError(`Failed to send to '${ctx.url}': ${err.message}`, { cause: err });
 
 const requestLengthMismatch: Translate = (err) =>
   new ProtocolError(

@@ -3,32 +3,26 @@
  * `merge_hooks`): the request wins, and a `null` value in a merged mapping removes the key.
  */
 
-import type { ResponseHook } from '../hooks.js';
+import type { Hooks, HooksInput } from '../hooks.js';
 import type { HeadersInput, HeaderValue } from '../models/prepared-request.js';
 import { CaseInsensitiveDict, type DictInit } from '../structures.js';
 
-/** `{ response: hook or hooks }`, as requests' `hooks=`. */
-export type HooksInput = { response?: ResponseHook | readonly ResponseHook[] | null | undefined };
+type Mapping<V> = Readonly<Record<string, V>> | ReadonlyMap<string, V> | CaseInsensitiveDict<V>;
 
-export type Pairs<V> = Iterable<readonly [string, V]> | Readonly<Record<string, V>>;
-
-function isMapping(value: unknown): value is Pairs<unknown> {
-  return (
-    value !== null &&
-    typeof value === 'object' &&
-    !(value instanceof Uint8Array) &&
-    !(typeof (value as { pipe?: unknown }).pipe === 'function')
-  );
+/**
+ * Python's `isinstance(x, Mapping)`: plain objects, Maps and CaseInsensitiveDicts. Arrays of
+ * entries, URLSearchParams, auth tuples and class instances are not: the request's value wins
+ * whole, as requests does with a list of tuples.
+ */
+function isMapping(value: unknown): value is Mapping<unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  if (value instanceof Map || value instanceof CaseInsensitiveDict) return true;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
-function* pairsOf<V>(value: Pairs<V>): Iterable<readonly [string, V]> {
-  if (
-    value instanceof CaseInsensitiveDict ||
-    value instanceof Map ||
-    value instanceof URLSearchParams
-  ) {
-    yield* value as Iterable<readonly [string, V]>;
-  } else if (Symbol.iterator in (value as object)) {
+function* pairsOf<V>(value: Mapping<V>): Iterable<readonly [string, V]> {
+  if (value instanceof CaseInsensitiveDict || value instanceof Map) {
     yield* value as Iterable<readonly [string, V]>;
   } else {
     for (const key of Object.keys(value)) yield [key, (value as Record<string, V>)[key] as V];
@@ -71,9 +65,9 @@ export function mergeHeaders(
 
 /** requests' `merge_hooks`: an empty hook list on either side does not wipe the other's. */
 export function mergeHooks(
-  requestHooks: HooksInput | null | undefined,
-  sessionHooks: HooksInput | null | undefined,
-): HooksInput | null | undefined {
+  requestHooks: HooksInput | Hooks | null | undefined,
+  sessionHooks: HooksInput | Hooks | null | undefined,
+): HooksInput | Hooks | null | undefined {
   if (sessionHooks == null || isEmptyList(sessionHooks.response)) return requestHooks;
   if (requestHooks == null || isEmptyList(requestHooks.response)) return sessionHooks;
   return mergeSetting(requestHooks, sessionHooks);

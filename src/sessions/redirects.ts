@@ -5,13 +5,20 @@
 import type { BaseAdapter, SendOptions } from '../adapters/base-adapter.js';
 import { basicAuthStr } from '../auth.js';
 import { extractCookiesToJar, mergeCookies, type RequestsCookieJar } from '../cookies.js';
-import { ChunkedEncodingError, ContentDecodingError, TooManyRedirects } from '../errors.js';
+import {
+  ChunkedEncodingError,
+  ContentDecodingError,
+  InvalidURL,
+  TooManyRedirects,
+  TotalTimeout,
+} from '../errors.js';
 import type { PreparedRequest } from '../models/prepared-request.js';
 import type { Response } from '../models/response.js';
+import { TimeoutConfig } from '../timeout.js';
 import { environment } from '../utils/environment.js';
 import { getNetrcAuth } from '../utils/netrc.js';
 import { getAuthFromUrl, type ProxiesMap, resolveProxies } from '../utils/proxies.js';
-import { requoteUri } from '../utils/url.js';
+import { prepareUrl, requoteUri } from '../utils/url.js';
 
 const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'http:': '80', 'https:': '443' };
 const REDIRECT_PURGED_HEADERS = ['Content-Length', 'Content-Type', 'Transfer-Encoding'] as const;
@@ -19,6 +26,8 @@ const REDIRECT_PURGED_HEADERS = ['Content-Length', 'Content-Type', 'Transfer-Enc
 /** Options of one hop: SendOptions plus whether to yield requests instead of sending them. */
 export interface RedirectOptions extends SendOptions {
   yieldRequests?: boolean;
+  /** When `timeout.total` runs out (performance.now() ms): it bounds the whole chain. */
+  deadline?: number | undefined;
 }
 
 export abstract class SessionRedirectMixin {
@@ -110,7 +119,7 @@ export abstract class SessionRedirectMixin {
     request: PreparedRequest,
     options: RedirectOptions = {},
   ): AsyncGenerator<Response | PreparedRequest, void, void> {
-    const { yieldRequests = false, ...sendOptions } = options;
+    const { yieldRequests = false, deadline, ...sendOptions } = options;
     let proxies = sendOptions.proxies;
     const history: Response[] = [];
     let url = this.getRedirectTarget(response);
@@ -124,7 +133,7 @@ export abstract class SessionRedirectMixin {
         throw new TooManyRedirects(`Exceeded ${this.maxRedirects} redirects.`, { response });
       }
       response.close();
-      [url, previousFragment] = this.#nextUrl(url, response.url, previousFragment);
+      [url, previousFragment] = this.#nextUrl(url, response, previousFragment);
       prepared.url = url;
       this.rebuildMethod(prepared, response);
       if (response.statusCode !== 307 && response.statusCode !== 308) {
@@ -139,20 +148,33 @@ export abstract class SessionRedirectMixin {
         yield request;
         return;
       }
-      response = await this.send(request, { ...sendOptions, proxies, allowRedirects: false });
+      const timeout = remainingTimeout(sendOptions.timeout, deadline, request);
+      response = await this.send(request, {
+        ...sendOptions,
+        timeout,
+        proxies,
+        allowRedirects: false,
+      });
       url = this.getRedirectTarget(response);
       yield response;
     }
   }
 
-  #nextUrl(location: string, base: string, previousFragment: string): [string, string] {
+  #nextUrl(location: string, response: Response, previousFragment: string): [string, string] {
+    const base = response.url;
     if (location.startsWith('//')) location = `${new URL(base).protocol}${location}`;
     const hash = location.indexOf('#');
     if (hash === -1 && previousFragment) location = `${location}#${previousFragment}`;
     else if (hash !== -1 && hash < location.length - 1) previousFragment = location.slice(hash + 1);
     const absolute = /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(location);
-    const url = absolute ? requoteUri(location) : new URL(requoteUri(location), base).href;
-    return [url, previousFragment];
+    try {
+      const url = absolute ? requoteUri(location) : new URL(requoteUri(location), base).href;
+      prepareUrl(url); // a Location that cannot be used is InvalidURL now, not a TypeError later
+      return [url, previousFragment];
+    } catch (err) {
+      const message = err instanceof InvalidURL ? err.message : `Failed to parse: ${location}`;
+      throw new InvalidURL(message, { response, cause: err });
+    }
   }
 
   #rebuildCookies(prepared: PreparedRequest, original: PreparedRequest, response: Response): void {
@@ -184,4 +206,27 @@ async function consume(response: Response): Promise<void> {
     if (!(err instanceof ChunkedEncodingError || err instanceof ContentDecodingError)) throw err;
     await response.raw?.drain().catch(() => {});
   }
+}
+
+/** The call's timeout with `total` cut to what is left of the whole chain. */
+function remainingTimeout(
+  timeout: SendOptions['timeout'],
+  deadline: number | undefined,
+  request: PreparedRequest,
+): SendOptions['timeout'] {
+  if (deadline === undefined) return timeout;
+  const left = Math.floor(deadline - performance.now());
+  const config = TimeoutConfig.from(timeout);
+  if (left <= 0) {
+    throw new TotalTimeout(
+      `The request took longer than its total timeout while following redirects. (total timeout=${config.total} ms)`,
+      { request },
+    );
+  }
+  return new TimeoutConfig({
+    connect: config.connect,
+    read: config.read,
+    pool: config.pool,
+    total: left,
+  });
 }

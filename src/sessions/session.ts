@@ -243,7 +243,9 @@ export class Session extends SessionRedirectMixin {
     const allowRedirects = options.allowRedirects ?? true;
     if (allowRedirects && r.isRedirect) {
       const history: Response[] = [];
-      for await (const resp of this.resolveRedirects(r, request, kwargs))
+      const total = (kwargs.timeout as TimeoutConfig).total;
+      const deadline = total == null ? undefined : start + total;
+      for await (const resp of this.resolveRedirects(r, request, { ...kwargs, deadline }))
         history.push(resp as Response);
       if (history.length > 0) {
         history.unshift(r);
