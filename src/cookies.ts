@@ -6,18 +6,25 @@
  * apply to every host, lookups by name with conflict detection, and a name → value view.
  */
 
-import type { Cookie, MemoryCookieStore } from 'tough-cookie';
-import { CookieJar, cookieCompare, pathMatch } from 'tough-cookie';
+import type { Cookie, CookieJar } from 'tough-cookie';
+import { cookieCompare } from 'tough-cookie';
 import {
   ANY_HOST,
+  anyHostCookies,
   bareDomain,
   type CookieOptions,
+  type CookieStore,
+  cloneStore,
   createCookie,
   expiryOf,
   fromJarCookie,
-  isExpired,
   type JarCookie,
+  liveCookies,
+  type MemoEntry,
+  memoKey,
+  newStore,
   pinMaxAge,
+  rememberHeader,
   snapshot,
 } from './utils/cookie-attrs.js';
 
@@ -34,20 +41,6 @@ export interface CookieFilter {
   path?: string | null | undefined;
 }
 
-// Options that make tough-cookie accept and send what requests' http.cookiejar does: nameless
-// cookies (`Set-Cookie: flag`), Secure cookies received over http (sent later over https only),
-// `__Host-`/`__Secure-` names without browser prefix rules.
-const TOUGH_OPTIONS = {
-  looseMode: true,
-  allowSecureOnLocal: false,
-  enforceSecureOriginOnStorage: false,
-  prefixSecurity: 'unsafe-disabled',
-} as const;
-
-function isSecureUrl(url: URL): boolean {
-  return url.protocol === 'https:' || url.protocol === 'wss:';
-}
-
 /**
  * requests' `RequestsCookieJar`: a cookie jar with a Map-like face keyed by cookie name.
  *
@@ -59,34 +52,56 @@ function isSecureUrl(url: URL): boolean {
  * jar.toJSON();              // { token: 'abc', sid: '1' }
  */
 export class RequestsCookieJar implements Iterable<JarCookie> {
-  #tough: CookieJar | null = null;
+  // Copy-on-write: copy() and update() into an empty jar share the store (and its Cookie-header
+  // memo) until one side changes, so the jar a Session copies for every request costs nothing.
+  #store: CookieStore | null = null;
+  /** Whether #store is this jar's alone (false once shared: the next change copies it first). */
+  #owned = true;
+  #version = 0;
 
-  /** The tough-cookie jar underneath (created on first use: most responses carry no cookie). */
+  /** A counter bumped by every change to the jar (set, delete, clear, update, extraction, ...). */
+  get version(): number {
+    return this.#version;
+  }
+
+  /**
+   * The tough-cookie jar underneath. It may be changed behind this jar's back, so from now on this
+   * jar neither shares it with copies nor memoises Cookie headers: prefer the jar's own methods.
+   */
   get tough(): CookieJar {
-    this.#tough ??= new CookieJar(undefined, TOUGH_OPTIONS);
-    return this.#tough;
+    const store = this.#writable();
+    store.escaped = true;
+    return store.tough;
   }
 
-  get #store(): MemoryCookieStore {
-    return this.tough.store as MemoryCookieStore;
+  /** The store, made this jar's own and emptied of memoised headers, for a change. */
+  #writable(): CookieStore {
+    let store = this.#store;
+    if (store === null) store = this.#store = newStore();
+    else if (!this.#owned) store = this.#store = cloneStore(store);
+    this.#owned = true;
+    this.#version++;
+    store.memo.clear();
+    return store;
   }
 
-  /** Every live cookie (expired ones are dropped as they are met). */
-  *#cookies(): Generator<Cookie> {
-    if (this.#tough === null) return;
-    const now = Date.now();
-    const idx = this.#store.idx;
-    for (const domain in idx) {
-      const paths = idx[domain]!;
-      for (const path in paths) {
-        const keys = paths[path]!;
-        for (const key in keys) {
-          const c = keys[key]!;
-          if (isExpired(c, now)) delete keys[key];
-          else yield c;
-        }
-      }
+  /** Shares `other`'s cookies (an escaped store is copied: it may change behind our back). */
+  #adopt(other: RequestsCookieJar): void {
+    const store = other.#store;
+    this.#version++;
+    if (store === null || store.escaped) {
+      this.#store = store && cloneStore(store);
+      this.#owned = true;
+      return;
     }
+    this.#store = store;
+    this.#owned = false;
+    other.#owned = false;
+  }
+
+  /** Every live cookie (expired ones are dropped as they are met, which no reader can notice). */
+  #cookies(): Generator<Cookie> {
+    return liveCookies(this.#store);
   }
 
   #matching(name: string | null, filter: CookieFilter): Cookie[] {
@@ -103,7 +118,6 @@ export class RequestsCookieJar implements Iterable<JarCookie> {
 
   /** True when the jar holds no cookie at all (cheap: no allocation). */
   get isEmpty(): boolean {
-    if (this.#tough === null) return true;
     for (const _ of this.#cookies()) return false;
     return true;
   }
@@ -142,13 +156,18 @@ export class RequestsCookieJar implements Iterable<JarCookie> {
       return undefined;
     }
     const cookie = createCookie(name, value, options);
-    this.#store.putCookie(cookie, () => {});
+    this.#writable().tough.store.putCookie(cookie, () => {});
     return snapshot(cookie);
   }
 
-  /** Stores a copy of `cookie` as it is, bypassing domain checks (requests' `set_cookie`). */
+  /**
+   * Stores a copy of `cookie`, bypassing domain checks (requests' `set_cookie`); a Max-Age is
+   * turned into an expiry from the cookie's creation, as for a received cookie.
+   */
   setCookie(cookie: JarCookie | Cookie): void {
-    this.#store.putCookie(fromJarCookie(cookie), () => {});
+    const copy = fromJarCookie(cookie);
+    pinMaxAge(copy);
+    this.#writable().tough.store.putCookie(copy, () => {});
   }
 
   /** Removes every cookie called `name`, narrowed by domain/path; true when one was removed. */
@@ -159,7 +178,7 @@ export class RequestsCookieJar implements Iterable<JarCookie> {
   }
 
   #remove(c: Cookie): void {
-    this.#store.removeCookie(c.domain ?? ANY_HOST, c.path ?? '/', c.key, () => {});
+    this.#writable().tough.store.removeCookie(c.domain ?? ANY_HOST, c.path ?? '/', c.key, () => {});
   }
 
   /**
@@ -174,7 +193,11 @@ export class RequestsCookieJar implements Iterable<JarCookie> {
       throw new TypeError('domain must be given to remove cookies by path');
     }
     if (domain == null) {
-      this.#tough?.removeAllCookiesSync();
+      if (this.#owned) this.#store?.tough.removeAllCookiesSync();
+      else this.#store = null; // the jars sharing it keep their cookies
+      this.#owned = true;
+      this.#version++;
+      this.#store?.memo.clear();
       return;
     }
     for (const c of this.#matching(name ?? null, { domain, path })) this.#remove(c);
@@ -183,6 +206,7 @@ export class RequestsCookieJar implements Iterable<JarCookie> {
   /** Drops expired cookies (requests' `clear_expired_cookies`). */
   clearExpiredCookies(): void {
     for (const _ of this.#cookies());
+    this.#version++;
   }
 
   /** Removes session cookies (no expiry), as http.cookiejar's `clear_session_cookies`. */
@@ -239,56 +263,62 @@ export class RequestsCookieJar implements Iterable<JarCookie> {
   /** Adds every cookie of `other` (a jar, or a name → value record) to this jar. */
   update(other: RequestsCookieJar | Readonly<Record<string, string>>): this {
     if (other instanceof RequestsCookieJar) {
-      for (const c of other.#cookies()) this.setCookie(c);
+      // An empty jar shares `other`'s store, unless its own was handed out by `tough`.
+      if (this.isEmpty && !this.#store?.escaped) this.#adopt(other);
+      else for (const c of other.#cookies()) this.setCookie(c);
     } else {
       for (const name of Object.keys(other)) this.set(name, other[name]!);
     }
     return this;
   }
 
-  /** An independent copy. */
+  /** An independent copy (it shares the cookies until either jar changes: O(1)). */
   copy(): RequestsCookieJar {
-    return new RequestsCookieJar().update(this);
+    const jar = new RequestsCookieJar();
+    jar.#adopt(this);
+    return jar;
   }
 
   /**
    * The `Cookie` header for a request to `url`, or `null` when no cookie applies (requests'
-   * `get_cookie_header`).
+   * `get_cookie_header`). Memoised per URL without its query until the jar changes or one of the
+   * cookies sent expires.
    */
   cookieHeaderFor(url: string): string | null {
-    if (this.isEmpty) return null;
-    let cookies: Cookie[];
-    try {
-      cookies = this.tough.getCookiesSync(url);
-    } catch {
-      return null;
-    }
-    const anyHost = this.#anyHostCookies(url);
-    if (anyHost.length > 0) cookies = cookies.concat(anyHost).sort(cookieCompare);
-    if (cookies.length === 0) return null;
-    let header = cookies[0]!.cookieString();
-    for (let i = 1; i < cookies.length; i++) header += `; ${cookies[i]!.cookieString()}`;
-    return header;
+    const store = this.#store;
+    if (store === null) return null;
+    const now = Date.now();
+    if (store.escaped) return this.#header(store, url, now).header;
+    const key = memoKey(url);
+    const hit = store.memo.get(key);
+    if (hit !== undefined && now < hit.until) return hit.header;
+    const made = this.#header(store, url, now);
+    rememberHeader(store.memo, key, made);
+    return made.header;
   }
 
-  #anyHostCookies(url: string): Cookie[] {
-    const byPath = this.#store.idx[ANY_HOST];
-    if (byPath === undefined) return [];
-    const u = new URL(url);
-    const path = u.pathname || '/';
-    const secure = isSecureUrl(u);
-    const now = Date.now();
-    const out: Cookie[] = [];
-    for (const cookiePath in byPath) {
-      if (!pathMatch(path, cookiePath)) continue;
-      const keys = byPath[cookiePath]!;
-      for (const key in keys) {
-        const c = keys[key]!;
-        if (isExpired(c, now)) delete keys[key];
-        else if (!c.secure || secure) out.push(c);
-      }
+  /** The header and when it stops being right: the first expiry among the cookies it sends. */
+  #header(store: CookieStore, url: string, now: number): MemoEntry {
+    const none = { header: null, until: Number.POSITIVE_INFINITY };
+    if (this.isEmpty) return none;
+    let cookies: Cookie[];
+    try {
+      cookies = store.tough.getCookiesSync(url);
+    } catch {
+      return none; // an invalid URL
     }
-    return out;
+    const anyHost = anyHostCookies(store, url, now);
+    if (anyHost.length > 0) cookies = cookies.concat(anyHost).sort(cookieCompare);
+    if (cookies.length === 0) return none;
+    let header = cookies[0]!.cookieString();
+    for (let i = 1; i < cookies.length; i++) header += `; ${cookies[i]!.cookieString()}`;
+    let until = Number.POSITIVE_INFINITY;
+    for (const c of cookies) {
+      // A Max-Age expiry moves with every lookup (tough-cookie): such a header is not memoised.
+      const expiry = c.maxAge != null ? now : expiryOf(c);
+      if (expiry !== null && expiry < until) until = expiry;
+    }
+    return { header, until };
   }
 
   /**
@@ -297,7 +327,7 @@ export class RequestsCookieJar implements Iterable<JarCookie> {
    */
   extractFrom(url: string, setCookie: readonly string[]): void {
     if (setCookie.length === 0) return;
-    const jar = this.tough;
+    const jar = this.#writable().tough;
     for (const header of setCookie) {
       let cookie: Cookie | undefined;
       try {

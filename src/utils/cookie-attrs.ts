@@ -1,9 +1,16 @@
 /**
  * tough-cookie Cookies as requests' jar makes and shows them: `jar.set()` attributes
  * (`create_cookie`), the JarCookie view iteration yields, copies that keep creation order, and
- * Max-Age pinned when a cookie is received. Used by src/cookies.ts.
+ * Max-Age pinned when a cookie is received; and the store a jar shares with its copies, with its
+ * memo of Cookie headers. Used by src/cookies.ts.
  */
-import { Cookie, canonicalDomain } from 'tough-cookie';
+import {
+  Cookie,
+  CookieJar,
+  canonicalDomain,
+  type MemoryCookieStore,
+  pathMatch,
+} from 'tough-cookie';
 
 /** A cookie as the jar shows it (a snapshot; change cookies through the jar). */
 export interface JarCookie {
@@ -147,4 +154,103 @@ export function pinMaxAge(c: Cookie): void {
   c.expires =
     t === undefined || t === Number.POSITIVE_INFINITY ? 'Infinity' : new Date(Math.max(t, 0));
   c.maxAge = null;
+}
+
+// Options that make tough-cookie accept and send what requests' http.cookiejar does: nameless
+// cookies (`Set-Cookie: flag`), Secure cookies received over http (sent later over https only),
+// `__Host-`/`__Secure-` names without browser prefix rules.
+const TOUGH_OPTIONS = {
+  looseMode: true,
+  allowSecureOnLocal: false,
+  enforceSecureOriginOnStorage: false,
+  prefixSecurity: 'unsafe-disabled',
+} as const;
+
+/** A memoised Cookie header, right while `Date.now() < until`. */
+export interface MemoEntry {
+  readonly header: string | null;
+  readonly until: number;
+}
+
+/** The cookies of a jar, shared copy-on-write by the jars copied from it. */
+export interface CookieStore {
+  readonly tough: CookieJar;
+  /** Cookie header per memoKey(url); emptied on every change to the store. */
+  readonly memo: Map<string, MemoEntry>;
+  /** `jar.tough` was handed out: the store may change unseen, so it is neither shared nor memoised. */
+  escaped: boolean;
+}
+
+/** Memoised headers kept per store (a Session talking to more URLs recomputes the oldest). */
+export const MEMO_LIMIT = 64;
+
+export function newStore(): CookieStore {
+  return { tough: new CookieJar(undefined, TOUGH_OPTIONS), memo: new Map(), escaped: false };
+}
+
+function idxOf(store: CookieStore): MemoryCookieStore['idx'] {
+  return (store.tough.store as MemoryCookieStore).idx;
+}
+
+/** Every live cookie of `store`, in store order; expired ones are dropped as they are met. */
+export function* liveCookies(store: CookieStore | null): Generator<Cookie> {
+  if (store === null) return;
+  const now = Date.now();
+  const idx = idxOf(store);
+  for (const domain in idx) {
+    const paths = idx[domain]!;
+    for (const path in paths) {
+      const keys = paths[path]!;
+      for (const key in keys) {
+        const c = keys[key]!;
+        if (isExpired(c, now)) delete keys[key];
+        else yield c;
+      }
+    }
+  }
+}
+
+/** A store of its own with copies of the live cookies of `store`, in the same order. */
+export function cloneStore(store: CookieStore): CookieStore {
+  const copy = newStore();
+  const target = copy.tough.store;
+  for (const c of liveCookies(store)) target.putCookie(cloneCookie(c), () => {});
+  return copy;
+}
+
+/**
+ * The memo key of `url`: the URL without query and fragment, which no cookie rule looks at (the
+ * rest, scheme, host, port and path, is kept as written, so equal keys mean equal answers).
+ */
+export function memoKey(url: string): string {
+  const q = url.indexOf('?');
+  const h = url.indexOf('#');
+  const end = q < 0 ? h : h < 0 ? q : Math.min(q, h);
+  return end < 0 ? url : url.slice(0, end);
+}
+
+/** Memoises `entry` under `key`, forgetting the oldest entry when the memo is full. */
+export function rememberHeader(memo: Map<string, MemoEntry>, key: string, entry: MemoEntry): void {
+  if (!memo.has(key) && memo.size >= MEMO_LIMIT) memo.delete(memo.keys().next().value!);
+  memo.set(key, entry);
+}
+
+/** The live cookies set by hand without a domain that go with a request to `url`. */
+export function anyHostCookies(store: CookieStore, url: string, now: number): Cookie[] {
+  const byPath = idxOf(store)[ANY_HOST];
+  if (byPath === undefined) return [];
+  const u = new URL(url);
+  const path = u.pathname || '/';
+  const secure = u.protocol === 'https:' || u.protocol === 'wss:';
+  const out: Cookie[] = [];
+  for (const cookiePath in byPath) {
+    if (!pathMatch(path, cookiePath)) continue;
+    const keys = byPath[cookiePath]!;
+    for (const key in keys) {
+      const c = keys[key]!;
+      if (isExpired(c, now)) delete keys[key];
+      else if (!c.secure || secure) out.push(c);
+    }
+  }
+  return out;
 }
