@@ -127,6 +127,33 @@ define(UnrewindableBodyError, 'UnrewindableBodyError');
 export class InvalidJSONError extends RequestException {}
 define(InvalidJSONError, 'InvalidJSONError');
 
-/** Couldn't decode the text into json. */
-export class JSONDecodeError extends InvalidJSONError {}
+/** Where JSON parsing stopped, as Python's `json.JSONDecodeError` tells it. */
+interface JsonErrorPosition {
+  msg: string;
+  doc: string;
+  pos: number;
+  lineno: number;
+  colno: number;
+}
+
+/**
+ * Couldn't decode the text into json. Like Python's, it carries `msg`, `doc`, `pos`, `lineno`
+ * and `colno` when the parser gave them (as its `cause`).
+ */
+export class JSONDecodeError extends InvalidJSONError {
+  readonly msg: string;
+  readonly doc: string;
+  readonly pos: number;
+  readonly lineno: number;
+  readonly colno: number;
+  constructor(message = '', options: RequestExceptionOptions = {}) {
+    super(message, options);
+    const at = options.cause as Partial<JsonErrorPosition> | undefined;
+    this.msg = typeof at?.msg === 'string' ? at.msg : message;
+    this.doc = typeof at?.doc === 'string' ? at.doc : '';
+    this.pos = at?.pos ?? 0;
+    this.lineno = at?.lineno ?? 1;
+    this.colno = at?.colno ?? 1;
+  }
+}
 define(JSONDecodeError, 'JSONDecodeError');

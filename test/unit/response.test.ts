@@ -464,6 +464,22 @@ describe('Response text and json', () => {
     }
   });
 
+  test("JSONDecodeError carries msg, doc, pos, lineno and colno as Python's does", () => {
+    const r = new Response();
+    r.content = Buffer.from('{\n "a": x}');
+    assert.throws(
+      () => r.json(),
+      (err: unknown) => {
+        assert.ok(err instanceof JSONDecodeError);
+        assert.deepEqual(
+          { msg: err.msg, doc: err.doc, pos: err.pos, lineno: err.lineno, colno: err.colno },
+          { msg: 'Expecting value', doc: '{\n "a": x}', pos: 8, lineno: 2, colno: 7 },
+        );
+        return true;
+      },
+    );
+  });
+
   test('json() reads NaN, and falls back to text for bytes that are not UTF-8', () => {
     const r = new Response();
     r.content = Buffer.from('{"a": NaN}');
