@@ -10,8 +10,13 @@ import { type ClientOptions, type ConnectionOwner, PooledConnection } from './co
 import { defaultConnectorFactory, guardConnect } from './connector.js';
 import { connectionCreated, connectionDiscarded } from './diagnostics.js';
 import { Exchange, type ExchangeOwner } from './exchange.js';
+import {
+  type ContinueOwner,
+  DEFAULT_EXPECT_CONTINUE_TIMEOUT,
+  startContinue,
+} from './expect-continue.js';
 import { parseUrl, pathOf, type RequestTarget } from './parse-url.js';
-import { prepareHeaders } from './request-headers.js';
+import { continueHeaders, prepareHeaders } from './request-headers.js';
 import type {
   ConnectorFactory,
   PoolBody,
@@ -21,7 +26,7 @@ import type {
   TlsSettings,
   UrlopenOptions,
 } from './types.js';
-import { type Call, runCall } from './urlopen.js';
+import { type Attempt, type Call, runCall } from './urlopen.js';
 import { Waiter } from './waiter.js';
 
 /** Options of a {@link ConnectionPool}. */
@@ -64,7 +69,7 @@ export interface ConnectionPoolOptions {
  * const pool = new ConnectionPool({ scheme: 'http', host: '127.0.0.1', port: 8080, maxsize: 4 });
  * const r = await pool.urlopen('GET', '/status', { timeout: new TimeoutConfig({ read: 5_000 }) });
  */
-export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
+export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueOwner {
   readonly scheme: 'http' | 'https';
   readonly host: string;
   readonly port: number;
@@ -78,7 +83,10 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
 
   readonly #origin: string;
   readonly #base: string;
+  /** The Host header of origin-form requests: host, and port unless the default. */
+  readonly #authority: string;
   readonly #absolute: boolean;
+  readonly #http2: boolean;
   readonly #extraHeaders: Record<string, string> | undefined;
   readonly #headers: Record<string, string> | undefined;
   readonly #retries: Retry | number | false | null;
@@ -110,13 +118,15 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
     this.#origin = `${scheme}://${host}:${port}`;
     this.key = options.key ?? this.#origin;
     const isDefault = port === (scheme === 'https' ? 443 : 80);
-    this.#base = `${scheme}://${isDefault ? host : `${host}:${port}`}`;
+    this.#authority = isDefault ? host : `${host}:${port}`;
+    this.#base = `${scheme}://${this.#authority}`;
     this.poolName = `${scheme === 'https' ? 'HTTPS' : 'HTTP'}ConnectionPool(host='${host}', port=${port})`;
     this.#absolute = options.requestTargetMode === 'absolute';
     this.#extraHeaders = options.extraHeaders;
     this.#headers = options.headers;
     this.#retries = options.retries ?? null;
     this.#timeout = options.timeout ?? TimeoutConfig.NONE;
+    this.#http2 = options.http2 ?? false;
     const keepAlive = options.keepAliveTimeout ?? 4_000;
     this.#clientOptions = {
       pipelining: 1,
@@ -193,11 +203,13 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
     let call: Call;
     try {
       // A throw here (e.g. a hostile headers object) must still be a rejection, never a throw.
+      const given = options.headers ?? this.#headers;
+      const headers = prepareHeaders(given, this.#extraHeaders, host);
       call = {
         method,
         path,
         url,
-        headers: prepareHeaders(options.headers ?? this.#headers, this.#extraHeaders, host),
+        headers,
         timeout: options.timeout ?? this.#timeout,
         body: {
           decodeContent: options.decodeContent ?? true,
@@ -206,6 +218,11 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
         signal: options.signal,
         retries: options.retries ?? this.#retries,
         options,
+        // Only a call whose headers needed changes can hold Expect: the normal path pays nothing.
+        continueHeaders:
+          headers !== given && options.body != null && !this.#http2
+            ? continueHeaders(given, this.#extraHeaders, host ?? this.#authority)
+            : null,
       };
     } catch (err) {
       return Promise.reject(err);
@@ -214,7 +231,8 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
   }
 
   /** Starts one try of `call`: a connection (maybe after a wait), then the request on it. @internal */
-  startExchange(call: Call, body: PoolBody, retrying: boolean): Exchange | Promise<Exchange> {
+  startExchange(call: Call, body: PoolBody, retrying: boolean): Attempt | Promise<Attempt> {
+    if (call.continueHeaders !== null && body !== null) return this.#continue(call, body, retrying);
     const got = this.#acquire(call.timeout, call.signal, retrying);
     if (got instanceof PooledConnection) return this.#dispatch(got, call, body);
     return got.then((conn) => this.#dispatch(conn, call, body));
@@ -223,6 +241,25 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
   /** The absolute URL of a request target. */
   urlOf(target: string): string {
     return target.charCodeAt(0) === 47 /* / */ ? this.#base + target : target;
+  }
+
+  /** A try with `Expect: 100-continue`, on a socket of its own (pool/expect-continue.ts). */
+  #continue(call: Call, body: Exclude<PoolBody, null>, retrying: boolean): Attempt {
+    if (this.#closed && !retrying) throw new ClosedPoolError(`${this.poolName}: Pool is closed.`);
+    const wait = call.options.expectContinueTimeout;
+    return startContinue(
+      this,
+      {
+        method: call.method,
+        path: call.path,
+        headers: call.continueHeaders!,
+        timeout: call.timeout,
+        body: call.body,
+        signal: call.signal,
+        expectWait: wait === undefined ? DEFAULT_EXPECT_CONTINUE_TIMEOUT : wait,
+      },
+      body,
+    );
   }
 
   #dispatch(conn: PooledConnection, call: Call, body: PoolBody): Exchange {
@@ -275,13 +312,19 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
     return waiter.promise;
   }
 
-  #open(connectTimeout: number | null): PooledConnection {
+  /** The connector of new connections, held to `connectTimeout`; one per timeout. @internal */
+  connector(connectTimeout: number | null): ReturnType<ConnectorFactory> {
     let connector = this.#connectors.get(connectTimeout);
     if (connector === undefined) {
       if (this.#connectors.size >= 16) this.#connectors.clear();
       connector = guardConnect(this, this.#connectorFactory({ connectTimeout }), connectTimeout);
       this.#connectors.set(connectTimeout, connector);
     }
+    return connector;
+  }
+
+  #open(connectTimeout: number | null): PooledConnection {
+    const connector = this.connector(connectTimeout);
     const conn = new PooledConnection(this, this.#origin, this.#clientOptions, connector);
     this.#all.add(conn);
     if (connectionCreated.hasSubscribers) {

@@ -55,3 +55,33 @@ export function prepareHeaders(
   if (host !== undefined && !hasName(out, 'host')) out.host = host;
   return out;
 }
+
+/** `Expect: 100-continue` among `headers` (any case). */
+function expectsContinue(headers: Record<string, string>): boolean {
+  for (const name in headers) {
+    if (name.length === 6 && name.toLowerCase() === 'expect') {
+      return headers[name]!.trim().toLowerCase() === '100-continue';
+    }
+  }
+  return false;
+}
+
+/**
+ * The headers of the `Expect: 100-continue` path (pool/expect-continue.ts): as {@link
+ * prepareHeaders} but nothing dropped, since Node's client takes them; null when `headers` do not
+ * ask for 100-continue. Only called when prepareHeaders changed something, so a call without a
+ * refused header never pays for it.
+ */
+export function continueHeaders(
+  headers: Record<string, string> | undefined,
+  extra: Record<string, string> | undefined,
+  host: string,
+): Record<string, string> | null {
+  if (headers === undefined || !expectsContinue(headers)) return null;
+  const out: Record<string, string> = { ...headers };
+  if (extra !== undefined) {
+    for (const name in extra) if (!hasName(out, name.toLowerCase())) out[name] = extra[name]!;
+  }
+  if (!hasName(out, 'host')) out.host = host;
+  return out;
+}

@@ -29,6 +29,12 @@ export interface UrlopenOptions {
   rewindBody?: (() => PoolBody) | undefined;
   /** Largest decoded body accepted, in bytes; past it the read fails with DecodeError. */
   maxResponseSize?: number | null | undefined;
+  /**
+   * With an `Expect: 100-continue` header and a body: how long to wait for `100 Continue` before
+   * the body is sent anyway, in ms (curl's default); `null` waits as long as the server takes.
+   * @default 1_000
+   */
+  expectContinueTimeout?: number | null | undefined;
   signal?: AbortSignal | undefined;
 }
 

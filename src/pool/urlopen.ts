@@ -17,7 +17,6 @@ import {
 import { Retry } from '../retry.js';
 import type { TimeoutConfig } from '../timeout.js';
 import { retrying } from './diagnostics.js';
-import type { Exchange } from './exchange.js';
 import type { BodyOptions, PoolResponse } from './raw-response.js';
 import type { PoolBody, RawResponse, UrlopenOptions } from './types.js';
 
@@ -35,6 +34,17 @@ export interface Call {
   /** `options.retries`, else the pool's. */
   readonly retries: Retry | number | false | null;
   readonly options: UrlopenOptions;
+  /** The headers of the Expect: 100-continue path (Expect kept), or null for the normal path. */
+  readonly continueHeaders: Record<string, string> | null;
+}
+
+/** One try as the Retry loop sees it: an Exchange, or an Expect: 100-continue one. */
+export interface Attempt {
+  /** Resolves with the response once its headers arrived. */
+  readonly promise: Promise<PoolResponse>;
+  /** The request (body) may have reached the socket. */
+  readonly started: boolean;
+  readonly conn: { readonly used: boolean };
 }
 
 /** The pool side of a call. */
@@ -42,7 +52,7 @@ export interface CallPool {
   readonly poolName: string;
   urlOf(target: string): string;
   /** Starts one try on a connection (waiting for one if the pool blocks). */
-  startExchange(call: Call, body: PoolBody, retrying: boolean): Exchange | Promise<Exchange>;
+  startExchange(call: Call, body: PoolBody, retrying: boolean): Attempt | Promise<Attempt>;
 }
 
 /** Errors urllib3's urlopen counts against the Retry and tries again. */
@@ -95,7 +105,7 @@ async function retryLoop(pool: CallPool, call: Call): Promise<RawResponse> {
   let freeRetry = true;
   for (let attempt = 0; ; attempt++) {
     signal?.throwIfAborted();
-    let exchange: Exchange | null = null;
+    let exchange: Attempt | null = null;
     let response: PoolResponse;
     try {
       const started = pool.startExchange(call, body, attempt > 0);
@@ -132,7 +142,7 @@ async function retryLoop(pool: CallPool, call: Call): Promise<RawResponse> {
  * saw it, so it is tried again once without counting. (undici already re-sends a request whose
  * kept-alive socket closed before it was written; this covers what gets past that.)
  */
-function neverSent(exchange: Exchange | null, err: Error): boolean {
+function neverSent(exchange: Attempt | null, err: Error): boolean {
   return (
     exchange !== null && !exchange.started && exchange.conn.used && err instanceof ProtocolError
   );
@@ -187,7 +197,7 @@ async function preload(response: PoolResponse): Promise<void> {
 function rewind(
   body: PoolBody,
   options: UrlopenOptions,
-  exchange: Exchange | null,
+  exchange: Attempt | null,
   cause: unknown,
 ): PoolBody {
   if (options.rewindBody !== undefined) return options.rewindBody();
