@@ -43,6 +43,11 @@ export interface HTTPAdapterOptions {
   keepAliveTimeout?: number;
   /** Ours: largest decoded body accepted, bytes; `null` = no limit. @default null */
   maxResponseSize?: number | null;
+  /**
+   * Ours: with `Expect: 100-continue`, how long to wait for `100 Continue` before sending the
+   * body anyway, ms; `null` waits as long as the server takes. @default 1_000
+   */
+  expectContinueTimeout?: number | null;
 }
 
 const DEFAULT_RETRIES = new Retry({ total: 0, read: false });
@@ -71,6 +76,7 @@ export class HTTPAdapter extends BaseAdapter {
       http2 = false,
       keepAliveTimeout = 4_000,
       maxResponseSize = null,
+      expectContinueTimeout = 1_000,
     } = options;
     this.maxRetries =
       maxRetries === 0 || maxRetries === null ? DEFAULT_RETRIES : Retry.from(maxRetries);
@@ -82,6 +88,7 @@ export class HTTPAdapter extends BaseAdapter {
       http2,
       keepAliveTimeout,
       maxResponseSize,
+      expectContinueTimeout,
     });
     this.initPoolmanager(poolConnections, poolMaxsize, poolBlock, { keepAliveTimeout, http2 });
   }
@@ -248,6 +255,7 @@ export class HTTPAdapter extends BaseAdapter {
       timeout,
       retries: this.maxRetries,
       preloadContent: false,
+      expectContinueTimeout: this.config.expectContinueTimeout,
       maxResponseSize:
         maxResponseSize === undefined ? this.config.maxResponseSize : maxResponseSize,
     };

@@ -9,7 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
 import { ReadTimeoutError } from '../../src/_internal/pool-errors.js';
-import { ConnectionError, ReadTimeout, Session } from '../../src/index.js';
+import { ConnectionError, HTTPAdapter, ReadTimeout, Session } from '../../src/index.js';
 import { ConnectionPool } from '../../src/pool/connection-pool.js';
 import { TimeoutConfig } from '../../src/timeout.js';
 import { certs, startHttpsServer } from '../helpers/certs.js';
@@ -61,7 +61,7 @@ async function peer(options: {
         setTimeout(() => {
           early = bodyOf().length;
           if (options.answer !== null) socket.write(options.answer);
-          if (options.bodyLength === 0) answerFinal();
+          if (bodyOf().length >= options.bodyLength) answerFinal();
         }, options.pause);
       }
       if (early !== -1 && bodyOf().length >= options.bodyLength) answerFinal();
@@ -241,6 +241,27 @@ describe('Expect: 100-continue through a Session', () => {
     });
     assert.deepEqual(streamed.json(), { expect: '100-continue', length: 4 });
     assert.deepEqual(bodies, ['x'.repeat(1000), 'abcd']);
+  });
+
+  test('HTTPAdapter({ expectContinueTimeout }) sets the wait for a Session', async (t) => {
+    // The peer never sends 100 and looks at what came 300 ms after the head: with a 50 ms wait
+    // the body is there; with the default 1 s it would not be.
+    const p = await peer({
+      pause: 300,
+      answer: null,
+      final: 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n',
+      bodyLength: 3,
+    });
+    t.after(() => p.close());
+    const s = new Session();
+    s.mount('http://', new HTTPAdapter({ expectContinueTimeout: 50 }));
+    t.after(() => s.close());
+    const url = `http://127.0.0.1:${p.port}/`;
+    const r = await s.post(url, { data: 'abc', headers: { Expect: '100-continue' } });
+    assert.equal(r.statusCode, 200);
+    const seen = await p.seen;
+    assert.equal(seen.early, 3);
+    assert.equal(seen.body.toString(), 'abc');
   });
 
   test('a 417 answer reaches the user and the body is never read', async (t) => {
