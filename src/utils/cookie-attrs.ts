@@ -133,7 +133,14 @@ export function cloneCookie(c: Cookie): Cookie {
 }
 
 export function fromJarCookie(c: JarCookie | Cookie): Cookie {
-  if (c instanceof Cookie) return cloneCookie(c);
+  if (c instanceof Cookie) {
+    // A tough-cookie Cookie made by hand (e.g. Cookie.parse('n=1')) may lack both: as `set()`
+    // without options, it then goes to every host under '/'.
+    const copy = cloneCookie(c);
+    copy.path ??= '/';
+    copy.domain ??= ANY_HOST;
+    return copy;
+  }
   const cookie = createCookie(c.name, c.value, {
     domain: c.domain,
     path: c.path,

@@ -294,3 +294,12 @@ describe('cookie rules through the memo', () => {
     assert.equal(getCookieHeader(jar, 'http://h0.example.com/app'), 'p=3; any=0; dom=2');
   });
 });
+
+describe('setCookie with a tough-cookie Cookie made by hand', () => {
+  test('a Cookie without Path or Domain is stored for every host under /', () => {
+    const jar = new RequestsCookieJar();
+    jar.setCookie(Cookie.parse('n=1')!);
+    assert.equal(jar.get('n'), '1');
+    assert.equal(jar.cookieHeaderFor('http://127.0.0.1:9/x/y'), 'n=1');
+  });
+});
