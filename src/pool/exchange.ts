@@ -219,21 +219,24 @@ export class Exchange implements ResponseSource {
 export function parseHeaders(raw: Buffer[]): RawHeaders {
   const headers: RawHeaders = {};
   for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!.toString('latin1').toLowerCase();
-    const value = raw[i + 1]!.toString('latin1');
-    const seen = headers[name];
-    if (seen === undefined) {
-      if (name === '__proto__') {
-        Object.defineProperty(headers, name, { value, enumerable: true, writable: true });
-      } else headers[name] = value;
-    } else if (typeof seen === 'string') headers[name] = [seen, value];
-    else seen.push(value);
+    addHeader(headers, raw[i]!.toString('latin1').toLowerCase(), raw[i + 1]!.toString('latin1'));
   }
   return headers;
 }
 
+/** Adds one header to a record of lower-case names, a repeated one becoming an array. */
+export function addHeader(headers: RawHeaders, name: string, value: string): void {
+  const seen = headers[name];
+  if (seen === undefined) {
+    if (name === '__proto__') {
+      Object.defineProperty(headers, name, { value, enumerable: true, writable: true });
+    } else headers[name] = value;
+  } else if (typeof seen === 'string') headers[name] = [seen, value];
+  else seen.push(value);
+}
+
 /** The Content-Length the body must reach, when the response has one. */
-function expectedLength(method: string, status: number, headers: RawHeaders): number | null {
+export function expectedLength(method: string, status: number, headers: RawHeaders): number | null {
   if (method === 'HEAD' || status === 204 || status === 304) return null;
   const value = headers['content-length'];
   if (typeof value !== 'string') return null;

@@ -15,6 +15,7 @@ import {
   ProtocolError,
   ReadTimeoutError,
 } from '../_internal/pool-errors.js';
+import { addHeader, expectedLength } from './exchange.js';
 import { type BodyOptions, PoolResponse, type ResponseSource } from './raw-response.js';
 import type { PoolBody, RawHeaders } from './types.js';
 import { asPoolError } from './undici-errors.js';
@@ -356,25 +357,6 @@ function drained(req: http.ClientRequest): Promise<void> {
 /** Node's raw header list as a record: lower-case names, repeated headers as arrays. */
 function rawHeaders(raw: readonly string[]): RawHeaders {
   const headers: RawHeaders = {};
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!.toLowerCase();
-    const value = raw[i + 1]!;
-    const seen = headers[name];
-    if (seen === undefined) {
-      if (name === '__proto__') {
-        Object.defineProperty(headers, name, { value, enumerable: true, writable: true });
-      } else headers[name] = value;
-    } else if (typeof seen === 'string') headers[name] = [seen, value];
-    else seen.push(value);
-  }
+  for (let i = 0; i < raw.length; i += 2) addHeader(headers, raw[i]!.toLowerCase(), raw[i + 1]!);
   return headers;
-}
-
-/** The Content-Length the body must reach, when the response has one. */
-function expectedLength(method: string, status: number, headers: RawHeaders): number | null {
-  if (method === 'HEAD' || status === 204 || status === 304) return null;
-  const value = headers['content-length'];
-  if (typeof value !== 'string') return null;
-  const n = Number(value);
-  return Number.isSafeInteger(n) && n >= 0 ? n : null;
 }
