@@ -26,6 +26,8 @@ import { environment } from '../utils/environment.js';
 import { getNetrcAuth } from '../utils/netrc.js';
 import { getEnvironProxies, type ProxiesMap, resolveProxies } from '../utils/proxies.js';
 import type { ParamValue } from '../utils/url.js';
+import type { ServerSentEvent } from '../models/event-stream.js';
+import { type EventsOptions, sessionEvents } from './events.js';
 import { mergeHeaders, mergeHooks, mergeSetting } from './merge.js';
 import { SessionRedirectMixin } from './redirects.js';
 
@@ -217,6 +219,16 @@ export class Session extends SessionRedirectMixin {
   /** Same as `delete`. */
   del(url: string, options?: RequestOptions): Promise<Response> {
     return this.request('DELETE', url, options);
+  }
+
+  /**
+   * The server-sent events of `url`, reconnecting with `Last-Event-ID` after a drop, until the
+   * server answers 204 or the signal aborts. See {@link EventsOptions}.
+   * @example
+   * for await (const e of s.events('https://api.example.org/stream')) console.log(e.data);
+   */
+  events(url: string, options?: EventsOptions): AsyncIterable<ServerSentEvent> {
+    return sessionEvents(this, url, options);
   }
 
   /** Sends a PreparedRequest: adapter, hooks, cookies, redirects. */
