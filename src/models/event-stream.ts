@@ -148,9 +148,13 @@ export async function* eventsOf(
 ): AsyncGenerator<ServerSentEvent> {
   // ignoreBOM keeps a BOM in the text so that the parser drops exactly one, at the very start.
   const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
-  for await (const chunk of chunks) {
-    yield* parser.push(decoder.decode(chunk, { stream: true }));
+  try {
+    for await (const chunk of chunks) {
+      yield* parser.push(decoder.decode(chunk, { stream: true }));
+    }
+    yield* parser.push(decoder.decode());
+  } finally {
+    // However the stream ends (done, dropped, abandoned), its half event is not the next one's.
+    parser.reset();
   }
-  yield* parser.push(decoder.decode());
-  parser.reset();
 }
