@@ -15,6 +15,7 @@ import {
 } from '../cookies.js';
 import { InvalidSchema } from '../errors.js';
 import { dispatchHook, type Hooks, type HooksInput } from '../hooks.js';
+import type { ServerSentEvent } from '../models/event-stream.js';
 import { type HeaderValue, PreparedRequest } from '../models/prepared-request.js';
 import { Request, type RequestInit } from '../models/request.js';
 import type { Response } from '../models/response.js';
@@ -26,7 +27,7 @@ import { environment } from '../utils/environment.js';
 import { getNetrcAuth } from '../utils/netrc.js';
 import { getEnvironProxies, type ProxiesMap, resolveProxies } from '../utils/proxies.js';
 import type { ParamValue } from '../utils/url.js';
-import type { ServerSentEvent } from '../models/event-stream.js';
+import { observe, observed } from './diagnostics.js';
 import { type EventsOptions, sessionEvents } from './events.js';
 import { mergeHeaders, mergeHooks, mergeSetting } from './merge.js';
 import { SessionRedirectMixin } from './redirects.js';
@@ -245,8 +246,9 @@ export class Session extends SessionRedirectMixin {
     };
     const adapter = this.getAdapter(request.url!);
     const start = performance.now();
-    let r = await adapter.send(request, kwargs);
-    r.elapsed = performance.now() - start;
+    let r = await (observed()
+      ? observe(request, () => sendTimed(adapter, request, kwargs, start))
+      : sendTimed(adapter, request, kwargs, start));
     if (request.hooks.response.length > 0) {
       r = await dispatchHook('response', request.hooks, r, kwargs);
     }
@@ -299,6 +301,18 @@ export class Session extends SessionRedirectMixin {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+/** One request through `adapter`, its `elapsed` measured from `start`. */
+async function sendTimed(
+  adapter: BaseAdapter,
+  request: PreparedRequest,
+  options: SendOptions,
+  start: number,
+): Promise<Response> {
+  const r = await adapter.send(request, options);
+  r.elapsed = performance.now() - start;
+  return r;
 }
 
 /** `url.toLowerCase().startsWith(lowerPrefix)` without allocating. */
