@@ -28,6 +28,7 @@ import { getEnvironProxies, type ProxiesMap, resolveProxies } from '../utils/pro
 import type { ParamValue } from '../utils/url.js';
 import { mergeHeaders, mergeHooks, mergeSetting } from './merge.js';
 import { SessionRedirectMixin } from './redirects.js';
+import { installSessionView } from './views.js';
 
 /** Options of `Session.request` and every verb (shared/API.md, "Request options"). */
 export interface RequestOptions extends Omit<RequestInit, 'method' | 'url' | 'hooks'> {
@@ -288,6 +289,7 @@ export class Session extends SessionRedirectMixin {
     await this.close();
   }
 }
+installSessionView(Session);
 
 /** `url.toLowerCase().startsWith(lowerPrefix)` without allocating. */
 function startsWithIgnoringCase(url: string, lowerPrefix: string): boolean {
