@@ -3,6 +3,7 @@
  * chunks and lines. A response asked for with `stream: true` keeps its body on the wire until it
  * is iterated or `await read()`; any other one was read whole before it was handed out.
  */
+
 import { redactUrl } from '../_internal/redact.js';
 import { RequestsCookieJar } from '../cookies.js';
 import { translatePoolError } from '../error-table.js';
@@ -21,6 +22,7 @@ import { type HeaderLink, parseHeaderLinks, setEntry } from '../utils/links.js';
 import { eventsOf, type ServerSentEvent } from './event-stream.js';
 import type { PreparedRequest } from './prepared-request.js';
 import { iterLinesOf, type Piece, rechunk, slices } from './response-lines.js';
+import { installResponseView } from './views.js';
 
 /** What a response knows of the adapter that produced it (requests' `connection`). */
 export interface ResponseConnection {
@@ -434,6 +436,7 @@ export class Response {
     return `<Response [${this.statusCode}]>`;
   }
 }
+installResponseView(Response);
 
 /**
  * A reason phrase that came as bytes read one per character: UTF-8 when they are UTF-8, as

@@ -31,6 +31,7 @@ import { observe, observed } from './diagnostics.js';
 import { type EventsOptions, sessionEvents } from './events.js';
 import { mergeHeaders, mergeHooks, mergeSetting } from './merge.js';
 import { SessionRedirectMixin } from './redirects.js';
+import { installSessionView } from './views.js';
 
 /** Options of `Session.request` and every verb (shared/API.md, "Request options"). */
 export interface RequestOptions extends Omit<RequestInit, 'method' | 'url' | 'hooks'> {
@@ -302,6 +303,7 @@ export class Session extends SessionRedirectMixin {
     await this.close();
   }
 }
+installSessionView(Session);
 
 /** One request through `adapter`, its `elapsed` measured from `start`. */
 async function sendTimed(
