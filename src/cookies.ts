@@ -7,7 +7,7 @@
  */
 
 import type { Cookie, CookieJar } from 'tough-cookie';
-import { cookieCompare } from 'tough-cookie';
+import { toughCookie } from './_internal/optional.js';
 import {
   ANY_HOST,
   anyHostCookies,
@@ -310,7 +310,7 @@ export class RequestsCookieJar implements Iterable<JarCookie> {
       return none; // an invalid URL
     }
     const anyHost = anyHostCookies(store, url, now);
-    if (anyHost.length > 0) cookies = cookies.concat(anyHost).sort(cookieCompare);
+    if (anyHost.length > 0) cookies = cookies.concat(anyHost).sort(toughCookie().cookieCompare);
     if (cookies.length === 0) return none;
     let header = cookies[0]!.cookieString();
     for (let i = 1; i < cookies.length; i++) header += `; ${cookies[i]!.cookieString()}`;
