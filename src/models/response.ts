@@ -80,6 +80,8 @@ export class Response {
   connection: ResponseConnection | null = null;
   /** The next request of a redirect chain not followed (`allowRedirects: false`). */
   next: PreparedRequest | null = null;
+  /** Ours: true when a CacheAdapter answered from its store (after revalidation too). */
+  fromCache = false;
 
   // Made on first use: most responses never need them.
   #headers: CaseInsensitiveDict<string> | null = null;
