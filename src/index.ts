@@ -45,6 +45,15 @@ export type { MockAdapterOptions, MockRoute } from './adapters/mock-adapter.js';
 export type { AuthInput } from './auth.js';
 export * from './errors.js';
 export type { HooksInput, ResponseHook } from './hooks.js';
+export type { ServerSentEvent } from './models/event-stream.js';
+export type { RequestAttemptMessage, RequestRetryMessage } from './pool/diagnostics.js';
+export type {
+  RequestEndMessage,
+  RequestErrorMessage,
+  RequestRedirectMessage,
+  RequestStartMessage,
+} from './sessions/diagnostics.js';
+export type { EventsOptions } from './sessions/events.js';
 export type { RequestOptions, SessionSendOptions } from './sessions/session.js';
 export type { TimeoutInput, TimeoutOptions } from './timeout.js';
 export {
