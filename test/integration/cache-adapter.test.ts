@@ -8,6 +8,7 @@ import {
   CacheAdapter,
   type CachedResponse,
   type CacheStore,
+  ConnectionError,
   HTTPAdapter,
   MemoryCache,
   Retry,
@@ -145,6 +146,21 @@ describe('CacheAdapter with the rest of the library', () => {
     await s.get(`${server.url}/mine?q=1#frag`);
     assert.deepEqual([...map.keys()], [`${server.url}/mine?q=1`]);
     assert.equal((await s.get(`${server.url}/mine?q=1`)).fromCache, true);
+    await s.close();
+  });
+
+  test('stale-if-error: a stale entry answers when the origin is unreachable, else the error', async () => {
+    const origin = await startServer((_req, res) => {
+      res.writeHead(200, { 'cache-control': 'max-age=0, stale-if-error=60' });
+      res.end('kept');
+    });
+    const s = session();
+    await s.get(`${origin.url}/gone`);
+    await origin.close();
+    const r = await s.get(`${origin.url}/gone`, { timeout: 2_000 });
+    assert.equal(r.fromCache, true);
+    assert.equal(r.text, 'kept');
+    await assert.rejects(s.get(`${origin.url}/never-stored`, { timeout: 2_000 }), ConnectionError);
     await s.close();
   });
 
