@@ -8,6 +8,7 @@ import type { Response } from '../models/response.js';
 import type { CertInput } from '../pool/tls.js';
 import type { TimeoutInput } from '../timeout.js';
 import type { ProxiesMap } from '../utils/proxies.js';
+import type { ProgressCallback } from './progress.js';
 
 /** What `send` takes besides the request (requests' `send` keyword arguments). */
 export interface SendOptions {
@@ -22,6 +23,10 @@ export interface SendOptions {
   signal?: AbortSignal | undefined;
   /** Ours: largest decoded body accepted for this request, bytes; overrides the adapter's. */
   maxResponseSize?: number | null | undefined;
+  /** Ours: request body progress; see RequestOptions.onUploadProgress. */
+  onUploadProgress?: ProgressCallback | undefined;
+  /** Ours: response body progress; see RequestOptions.onDownloadProgress. */
+  onDownloadProgress?: ProgressCallback | undefined;
 }
 
 export abstract class BaseAdapter {

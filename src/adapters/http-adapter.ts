@@ -29,6 +29,12 @@ import {
 import { urlDefragAuth } from '../utils/url.js';
 import { BaseAdapter, type SendOptions } from './base-adapter.js';
 import { buildResponse } from './build-response.js';
+import {
+  CountedRawResponse,
+  countedUpload,
+  expectedDownload,
+  ProgressReporter,
+} from './progress.js';
 
 export interface HTTPAdapterOptions {
   /** How many connection pools (origins and TLS settings) to keep. @default 10 */
@@ -221,27 +227,33 @@ export class HTTPAdapter extends BaseAdapter {
       !stream && timeout.total != null
         ? new TotalTimer(pool, url, timeout.total, options.signal)
         : null;
+    const { onUploadProgress, onDownloadProgress } = options;
+    const upload = onUploadProgress ? new ProgressReporter(onUploadProgress) : null;
     try {
       let raw: RawResponse;
       try {
-        raw = await pool.urlopen(
-          request.method!,
-          url,
-          this.#urlopenOptions(
-            request,
-            timeout,
-            total?.signal ?? options.signal,
-            options.maxResponseSize,
-          ),
+        const urlopenOptions = this.#urlopenOptions(
+          request,
+          timeout,
+          total?.signal ?? options.signal,
+          options.maxResponseSize,
         );
+        if (upload !== null) countUpload(request, urlopenOptions, upload);
+        raw = await pool.urlopen(request.method!, url, urlopenOptions);
       } catch (err) {
         throw translatePoolError(err, { request });
       }
+      const download = onDownloadProgress ? new ProgressReporter(onDownloadProgress) : null;
+      if (download !== null) raw = countDownload(request, raw, download);
       const response = this.buildResponse(request, raw);
-      if (!stream) await response.read();
+      if (!stream) {
+        await response.read();
+        if (download !== null) download.settled = true;
+      }
       return response;
     } finally {
       total?.clear();
+      if (upload !== null) upload.settled = true;
     }
   }
 
@@ -308,6 +320,35 @@ class TotalTimer {
   clear(): void {
     clearTimeout(this.#timer);
   }
+}
+
+/** The statuses Session follows (REDIRECT_STATI). */
+const FOLLOWED = new Set([301, 302, 303, 307, 308]);
+
+/** Counts the request body (and any body given again for a retry) as it is sent. */
+function countUpload(
+  request: PreparedRequest,
+  options: UrlopenOptions,
+  reporter: ProgressReporter,
+): void {
+  const length = request.headers.get('Content-Length');
+  const total = typeof length === 'string' && /^\d+$/.test(length) ? Number(length) : null;
+  options.body = countedUpload(options.body ?? null, total, reporter);
+  const rewind = options.rewindBody;
+  if (rewind !== undefined) options.rewindBody = () => countedUpload(rewind(), total, reporter);
+}
+
+/**
+ * The response counted as its decoded body is handed on. A redirect's body is not: it is read
+ * and dropped on the way to the response the caller gets.
+ */
+function countDownload(
+  request: PreparedRequest,
+  raw: RawResponse,
+  reporter: ProgressReporter,
+): RawResponse {
+  if (FOLLOWED.has(raw.status) && raw.headers['location'] !== undefined) return raw;
+  return new CountedRawResponse(raw, expectedDownload(request.method!, raw), reporter);
 }
 
 /** Whether a proxies map has any key: most requests have none, and then need no URL split. */

@@ -6,6 +6,7 @@
 import { VERSION } from '../_internal/version.js';
 import type { BaseAdapter, SendOptions } from '../adapters/base-adapter.js';
 import { HTTPAdapter } from '../adapters/http-adapter.js';
+import { monotone, type ProgressCallback } from '../adapters/progress.js';
 import type { AuthInput } from '../auth.js';
 import {
   cookiejarFromDict,
@@ -47,6 +48,24 @@ export interface RequestOptions extends Omit<RequestInit, 'method' | 'url' | 'ho
   signal?: AbortSignal;
   /** Ours: largest decoded body accepted, bytes (ContentDecodingError past it). @default the adapter's */
   maxResponseSize?: number | null;
+  /**
+   * Ours: called as the request body is sent, with bytes so far and the Content-Length (null when
+   * unknown); never after the call settled; the last call has the full count. A body sent again
+   * (307/308 redirect, retry) reports only once it passes what was reported. No body, no call.
+   * @default undefined
+   * @example
+   * await s.post(url, { files: { f: fileFromPath(p) }, onUploadProgress: (p) => bar.update(p.transferred) });
+   */
+  onUploadProgress?: ProgressCallback;
+  /**
+   * Ours: called as the response body is read, counting **decoded** bytes (what `content` gets);
+   * `total` is Content-Length only when the body is not content-encoded, else null until the
+   * last call, which has the final count. Redirect bodies that are followed are not counted.
+   * Without `stream` no call comes after the call settled; with `stream: true` calls come as the
+   * body is iterated or read.
+   * @default undefined
+   */
+  onDownloadProgress?: ProgressCallback;
 }
 
 /** Options of `Session.send`. */
@@ -194,6 +213,8 @@ export class Session extends SessionRedirectMixin {
     if (options.signal) sendOptions.signal = options.signal;
     if (options.maxResponseSize !== undefined)
       sendOptions.maxResponseSize = options.maxResponseSize;
+    if (options.onUploadProgress) sendOptions.onUploadProgress = options.onUploadProgress;
+    if (options.onDownloadProgress) sendOptions.onDownloadProgress = options.onDownloadProgress;
     return this.send(prepared, sendOptions);
   }
 
@@ -245,6 +266,10 @@ export class Session extends SessionRedirectMixin {
       signal: options.signal,
       maxResponseSize: options.maxResponseSize,
     };
+    // One filter for the whole chain, so a body re-sent on a redirect never reports backwards.
+    if (options.onUploadProgress) kwargs.onUploadProgress = monotone(options.onUploadProgress);
+    if (options.onDownloadProgress)
+      kwargs.onDownloadProgress = monotone(options.onDownloadProgress);
     const adapter = this.getAdapter(request.url!);
     const start = performance.now();
     let r = await (observed()

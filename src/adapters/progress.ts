@@ -1,0 +1,182 @@
+/**
+ * Upload and download progress (shared/API.md, "Progress"). Bytes are counted where they move:
+ * the request body as the connection takes each chunk, the response body as each decoded chunk is
+ * handed to the caller. Nothing here runs for a request without a progress callback.
+ */
+import type { PoolBody, RawHeaders, RawResponse } from '../pool/types.js';
+import type { Retry } from '../retry.js';
+
+/** What a progress callback gets: bytes so far, and the expected count when it is known. */
+export interface Progress {
+  transferred: number;
+  /** The expected byte count, or null when unknown; the last call always has it. */
+  total: number | null;
+}
+
+/** `onUploadProgress` / `onDownloadProgress`. */
+export type ProgressCallback = (progress: Progress) => void;
+
+const MONOTONE: unique symbol = Symbol('requests-ts.progress.monotone');
+type Monotone = ProgressCallback & { [MONOTONE]?: true };
+
+/**
+ * `callback` behind a filter that drops any call going backwards, or repeating the last one: a
+ * body sent again (a retry, a 307 redirect) is reported only once it passes what was reported.
+ * Idempotent, so every layer may call it.
+ */
+export function monotone(callback: ProgressCallback): ProgressCallback {
+  if ((callback as Monotone)[MONOTONE]) return callback;
+  let last = -1;
+  let lastTotal: number | null = null;
+  const filtered: Monotone = (p) => {
+    if (p.transferred < last || (p.transferred === last && p.total === lastTotal)) return;
+    last = p.transferred;
+    lastTotal = p.total;
+    callback(p);
+  };
+  filtered[MONOTONE] = true;
+  return filtered;
+}
+
+/** One send's reporter: silent once the send settled. */
+export class ProgressReporter {
+  settled = false;
+  readonly #callback: ProgressCallback;
+
+  constructor(callback: ProgressCallback) {
+    this.#callback = monotone(callback);
+  }
+
+  report(transferred: number, total: number | null): void {
+    if (!this.settled) this.#callback({ transferred, total });
+  }
+}
+
+/** Slices a bytes body is handed out in, so that its upload reports as it goes. */
+const UPLOAD_SLICE = 64 * 1024;
+
+/**
+ * `body` counted as the connection pulls it (a chunk is counted once the next one is asked for,
+ * i.e. once it was written). Bytes and strings are handed out in 64 KiB slices; the caller keeps
+ * Content-Length, so the framing does not change. `total` is the Content-Length, else null.
+ */
+export function countedUpload(
+  body: PoolBody,
+  total: number | null,
+  reporter: ProgressReporter,
+): PoolBody {
+  if (body === null) return null;
+  if (typeof body === 'string') body = Buffer.from(body);
+  if (body instanceof Uint8Array) return countChunks(slices(body), total ?? body.length, reporter);
+  return countChunks(body as AsyncIterable<Uint8Array | string>, total, reporter);
+}
+
+function* slices(bytes: Uint8Array): Generator<Uint8Array> {
+  for (let i = 0; i < bytes.length; i += UPLOAD_SLICE) yield bytes.subarray(i, i + UPLOAD_SLICE);
+}
+
+async function* countChunks(
+  source: Iterable<Uint8Array> | AsyncIterable<Uint8Array | string>,
+  total: number | null,
+  reporter: ProgressReporter,
+): AsyncGenerator<Uint8Array> {
+  let n = 0;
+  reporter.report(0, total);
+  for await (const chunk of source) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    yield bytes;
+    n += bytes.length;
+    reporter.report(n, total);
+  }
+  reporter.report(n, n);
+}
+
+/**
+ * The expected decoded body size: Content-Length when the body is not content-encoded (a coded
+ * body's length on the wire says nothing of its decoded size) and the response has a body.
+ */
+export function expectedDownload(method: string, raw: RawResponse): number | null {
+  const status = raw.status;
+  if (method === 'HEAD' || status === 204 || status === 304 || status < 200) return 0;
+  const coding = raw.headers['content-encoding'];
+  if (coding !== undefined && String(coding).trim().toLowerCase() !== 'identity') return null;
+  const length = raw.headers['content-length'];
+  if (typeof length !== 'string' || !/^\d+$/.test(length)) return null;
+  return Number(length);
+}
+
+/**
+ * A RawResponse whose decoded body is counted as it is handed on, for `onDownloadProgress`. The
+ * count is of decoded bytes (what `content` holds), not of bytes on the wire.
+ */
+export class CountedRawResponse implements RawResponse {
+  readonly #raw: RawResponse;
+  readonly #reporter: ProgressReporter;
+  readonly #total: number | null;
+  #stream: AsyncIterable<Uint8Array> | null = null;
+  #data: Uint8Array | null = null;
+
+  constructor(raw: RawResponse, total: number | null, reporter: ProgressReporter) {
+    this.#raw = raw;
+    this.#total = total;
+    this.#reporter = reporter;
+  }
+
+  get status(): number {
+    return this.#raw.status;
+  }
+  get reason(): string {
+    return this.#raw.reason;
+  }
+  get headers(): RawHeaders {
+    return this.#raw.headers;
+  }
+  get url(): string {
+    return this.#raw.url;
+  }
+  get retries(): Retry | null {
+    return this.#raw.retries;
+  }
+  get version(): number {
+    return this.#raw.version;
+  }
+  get data(): Uint8Array | null {
+    return this.#data;
+  }
+  get closed(): boolean {
+    return this.#raw.closed;
+  }
+
+  stream(): AsyncIterable<Uint8Array> {
+    this.#stream ??= this.#counted();
+    return this.#stream;
+  }
+
+  async *#counted(): AsyncGenerator<Uint8Array> {
+    let n = 0;
+    const total = this.#total;
+    this.#reporter.report(0, total);
+    for await (const chunk of this.#raw.stream()) {
+      n += chunk.length;
+      this.#reporter.report(n, total);
+      yield chunk;
+    }
+    this.#reporter.report(n, n);
+  }
+
+  async read(): Promise<Uint8Array> {
+    if (this.#data !== null) return this.#data;
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of this.stream()) chunks.push(chunk);
+    this.#data = chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks);
+    return this.#data;
+  }
+
+  drain(): Promise<void> {
+    return this.#raw.drain();
+  }
+
+  close(): void {
+    this.#raw.close();
+  }
+}
