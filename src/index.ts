@@ -39,7 +39,16 @@ export type { MockAdapterOptions, MockRoute } from './adapters/mock-adapter.js';
 export type { AuthInput } from './auth.js';
 export * from './errors.js';
 export type { HooksInput, ResponseHook } from './hooks.js';
-export type { RequestOptions, SessionSendOptions } from './sessions/session.js';
+export type {
+  HTTPMethod,
+  ProxiesInput,
+  RequestOptions,
+  SessionOptions,
+  SessionSendOptions,
+  StreamRequestOptions,
+  StreamResponse,
+  UrlInput,
+} from './sessions/session.js';
 export type { TimeoutInput, TimeoutOptions } from './timeout.js';
 export {
   AuthBase,

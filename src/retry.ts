@@ -6,6 +6,7 @@
  */
 
 import { parseHttpDate } from './_internal/http-date.js';
+import { checkOptionKeys, optionKeys } from './_internal/options.js';
 import {
   ConnectTimeoutError,
   MaxRetryError,
@@ -85,6 +86,28 @@ export interface RetryOptions {
   /** Ours: the random source of the jitter, in [0, 1). @default Math.random */
   random?: () => number;
 }
+
+const RETRY_KEYS = optionKeys<RetryOptions>({
+  total: true,
+  connect: true,
+  read: true,
+  redirect: true,
+  status: true,
+  other: true,
+  allowedMethods: true,
+  statusForcelist: true,
+  backoffFactor: true,
+  backoffMax: true,
+  backoffJitter: true,
+  raiseOnRedirect: true,
+  raiseOnStatus: true,
+  history: true,
+  respectRetryAfterHeader: true,
+  retryAfterMax: true,
+  removeHeadersOnRedirect: true,
+  clock: true,
+  random: true,
+});
 
 type Count = number | false | null;
 type Counters = { total: Count; connect: Count; read: Count; status: Count; other: Count };
@@ -244,6 +267,8 @@ export class Retry {
 
   constructor(options: RetryOptions = {}) {
     const defaults = new.target as typeof Retry;
+    // A subclass may take options of its own: only Retry itself knows the full set.
+    if (new.target === Retry) checkOptionKeys(options, RETRY_KEYS, 'Retry option');
     this.total = countOption('total', options.total, 10);
     this.connect = countOption('connect', options.connect, null);
     this.read = countOption('read', options.read, null);

@@ -3,6 +3,7 @@
  * PreparedRequest into `urlopen` arguments, and pool errors into requests' exceptions (through
  * the one table of error-table.ts).
  */
+import { checkOptionKeys, optionKeys } from '../_internal/options.js';
 import { TotalTimeoutError } from '../_internal/pool-errors.js';
 import { basicAuthStr } from '../auth.js';
 import { translatePoolError } from '../error-table.js';
@@ -52,6 +53,17 @@ export interface HTTPAdapterOptions {
 
 const DEFAULT_RETRIES = new Retry({ total: 0, read: false });
 
+const ADAPTER_KEYS = optionKeys<HTTPAdapterOptions>({
+  poolConnections: true,
+  poolMaxsize: true,
+  maxRetries: true,
+  poolBlock: true,
+  http2: true,
+  keepAliveTimeout: true,
+  maxResponseSize: true,
+  expectContinueTimeout: true,
+});
+
 /**
  * The built-in HTTP(S) transport, with pooling and retries as requests + urllib3 have them.
  *
@@ -68,6 +80,8 @@ export class HTTPAdapter extends BaseAdapter {
 
   constructor(options: HTTPAdapterOptions = {}) {
     super();
+    // A subclass may take options of its own: only HTTPAdapter itself knows the full set.
+    if (new.target === HTTPAdapter) checkOptionKeys(options, ADAPTER_KEYS, 'HTTPAdapter option');
     const {
       poolConnections = 10,
       poolMaxsize = 10,
