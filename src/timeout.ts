@@ -16,13 +16,13 @@ export type TimeoutInput =
   | undefined;
 
 export interface TimeoutOptions {
-  /** Time to open the connection (TCP, TLS, proxy tunnel), ms. */
+  /** Time to open the connection (TCP, TLS, proxy tunnel), ms. @default no limit @example { connect: 3_000 } */
   connect?: number | null | undefined;
-  /** Every wait for bytes from the server, headers and body, ms. */
+  /** Every wait for bytes from the server, headers and body, ms. @default no limit @example { read: 10_000 } */
   read?: number | null | undefined;
-  /** Ours: the whole call, from send to the last byte of a non-stream body, ms. */
+  /** Ours: the whole call, from send to the last byte of a non-stream body, ms. @default no limit @example { total: 30_000 } */
   total?: number | null | undefined;
-  /** Ours: waiting for a free connection of a blocking pool, ms. */
+  /** Ours: waiting for a free connection of a blocking pool, ms. @default no limit @example { pool: 1_000 } */
   pool?: number | null | undefined;
 }
 

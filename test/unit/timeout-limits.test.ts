@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { HTTPAdapter } from '../../src/adapters/http-adapter.js';
 import { MAX_TIMER_MS, TimeoutConfig } from '../../src/timeout.js';
 
 describe('timeouts past what a timer can hold (issue 10.10)', () => {
@@ -26,5 +27,22 @@ describe('timeouts past what a timer can hold (issue 10.10)', () => {
       name: 'TypeError',
       message: /less than or equal to 0/,
     });
+  });
+
+  test("HTTPAdapter's own waits: past a timer's range is no limit, or the longest", async () => {
+    const a = new HTTPAdapter({
+      expectContinueTimeout: Number.POSITIVE_INFINITY,
+      keepAliveTimeout: 2 ** 40,
+    });
+    try {
+      assert.equal(a.config.expectContinueTimeout, null);
+      assert.equal(a.config.keepAliveTimeout, MAX_TIMER_MS);
+      const d = new HTTPAdapter();
+      assert.equal(d.config.expectContinueTimeout, 1_000);
+      assert.equal(d.config.keepAliveTimeout, 4_000);
+      await d.close();
+    } finally {
+      await a.close();
+    }
   });
 });
