@@ -39,6 +39,7 @@ import {
 } from './body.js';
 import { foldFormData, isFormData } from './form-data.js';
 import { encodeMultipart, type FilesInput, hasFiles, MultipartBody } from './multipart.js';
+import { installPreparedRequestView } from './views.js';
 
 /** A prepared body: text (sent as UTF-8), bytes, a stream, a Blob, a file, or multipart. */
 export type Body = string | Uint8Array | StreamBody | MultipartBody;
@@ -347,6 +348,7 @@ export class PreparedRequest {
     return `<PreparedRequest [${this.method}]>`;
   }
 }
+installPreparedRequestView(PreparedRequest);
 
 function applyAuth(auth: AuthInput, r: PreparedRequest): unknown {
   if (Array.isArray(auth)) {
