@@ -130,7 +130,7 @@ function readTunnelAnswer(
   socket: Duplex,
   done: (err: Error | null, status: number, reason: string) => void,
 ) {
-  let head = Buffer.alloc(0);
+  let head: Buffer = Buffer.alloc(0);
   const finish = (err: Error | null, status = 0, reason = '') => {
     socket.off('readable', onReadable).off('end', onEnd).off('error', finish);
     done(err, status, reason);
