@@ -7,7 +7,7 @@
  */
 
 import type { Cookie, CookieJar } from 'tough-cookie';
-import { cookieCompare } from 'tough-cookie';
+import { toughCookie } from './_internal/optional.js';
 import {
   ANY_HOST,
   anyHostCookies,
@@ -33,6 +33,8 @@ export type { CookieOptions, JarCookie } from './utils/cookie-attrs.js';
 /** Several cookies match a name and no domain/path narrowed it (requests' `CookieConflictError`). */
 export class CookieConflictError extends Error {
   override name = 'CookieConflictError';
+  /** Stable, for structured logs. */
+  readonly code = 'ERR_COOKIE_CONFLICT';
 }
 
 /** Narrows a lookup; a leading dot on `domain` is ignored on both sides. */
@@ -308,7 +310,7 @@ export class RequestsCookieJar implements Iterable<JarCookie> {
       return none; // an invalid URL
     }
     const anyHost = anyHostCookies(store, url, now);
-    if (anyHost.length > 0) cookies = cookies.concat(anyHost).sort(cookieCompare);
+    if (anyHost.length > 0) cookies = cookies.concat(anyHost).sort(toughCookie().cookieCompare);
     if (cookies.length === 0) return none;
     let header = cookies[0]!.cookieString();
     for (let i = 1; i < cookies.length; i++) header += `; ${cookies[i]!.cookieString()}`;
@@ -339,9 +341,13 @@ export class RequestsCookieJar implements Iterable<JarCookie> {
     }
   }
 
-  /** `<RequestsCookieJar[<Cookie a=1 for example.org/>]>`, as `str(jar)` in requests. */
+  /**
+   * `<RequestsCookieJar[<Cookie a=[redacted] for example.org/>]>`: requests' `str(jar)` with each
+   * value redacted, so a printed or logged jar never shows a session cookie. `toJSON()` and
+   * `get()` give the values.
+   */
   toString(): string {
-    const items = Array.from(this, (c) => `<Cookie ${c.name}=${c.value} for ${c.domain}${c.path}>`);
+    const items = Array.from(this, (c) => `<Cookie ${c.name}=[redacted] for ${c.domain}${c.path}>`);
     return `<RequestsCookieJar[${items.join(', ')}]>`;
   }
 

@@ -3,7 +3,9 @@
  * PreparedRequest into `urlopen` arguments, and pool errors into requests' exceptions (through
  * the one table of error-table.ts).
  */
+
 import { TotalTimeoutError } from '../_internal/pool-errors.js';
+import { installView, RedactedKeyMap } from '../_internal/redact.js';
 import { basicAuthStr } from '../auth.js';
 import { translatePoolError } from '../error-table.js';
 import { ChunkedEncodingError, ContentDecodingError, InvalidProxyURL } from '../errors.js';
@@ -64,7 +66,7 @@ export class HTTPAdapter extends BaseAdapter {
   readonly config: Readonly<Required<HTTPAdapterOptions>>;
   poolManager!: PoolManager;
   /** One ProxyManager per proxy URL (and TLS settings). */
-  readonly proxyManager = new Map<string, ProxyManager>();
+  readonly proxyManager: Map<string, ProxyManager> = new RedactedKeyMap<ProxyManager>();
 
   constructor(options: HTTPAdapterOptions = {}) {
     super();
@@ -251,7 +253,7 @@ export class HTTPAdapter extends BaseAdapter {
   ): UrlopenOptions {
     const options: UrlopenOptions = {
       body: request.bodyForSend(),
-      headers: request.headers.toJSON(),
+      headers: request.headers.toRecord(),
       timeout,
       retries: this.maxRetries,
       preloadContent: false,
@@ -271,6 +273,17 @@ export class HTTPAdapter extends BaseAdapter {
     await Promise.all(managers.map((m) => m.close()));
   }
 }
+// Printed and serialised short and redacted: settings, pools and proxies without credentials.
+installView(
+  HTTPAdapter,
+  (a) => ({
+    config: a.config,
+    maxRetries: a.maxRetries,
+    poolManager: a.poolManager,
+    proxyManager: a.proxyManager,
+  }),
+  () => '<HTTPAdapter>',
+);
 
 function isHttps(url: string): boolean {
   return url.slice(0, 6).toLowerCase() === 'https:';

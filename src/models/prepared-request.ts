@@ -2,6 +2,7 @@
  * requests' `PreparedRequest`: the exact method, URL, headers and body that will be sent, built
  * by the `prepare*` steps in requests' order.
  */
+
 import { type AuthInput, HTTPBasicAuth } from '../auth.js';
 import { cookiejarFromDict, getCookieHeader, RequestsCookieJar } from '../cookies.js';
 import { InvalidHeader, UnrewindableBodyError, URLRequired } from '../errors.js';
@@ -37,6 +38,7 @@ import {
   type StreamBody,
 } from './body.js';
 import { encodeMultipart, type FilesInput, hasFiles, MultipartBody } from './multipart.js';
+import { installPreparedRequestView } from './views.js';
 
 /** A prepared body: text (sent as UTF-8), bytes, a stream, a Blob, a file, or multipart. */
 export type Body = string | Uint8Array | StreamBody | MultipartBody;
@@ -334,6 +336,7 @@ export class PreparedRequest {
     return `<PreparedRequest [${this.method}]>`;
   }
 }
+installPreparedRequestView(PreparedRequest);
 
 function applyAuth(auth: AuthInput, r: PreparedRequest): unknown {
   if (Array.isArray(auth)) {

@@ -1,6 +1,7 @@
 /**
  * requests' `Request`: what the user asked for, before preparation.
  */
+
 import type { AuthInput } from '../auth.js';
 import {
   defaultHooks,
@@ -19,6 +20,7 @@ import {
   PreparedRequest,
   type PrepareOptions,
 } from './prepared-request.js';
+import { installRequestView } from './views.js';
 
 /** What `new Request(...)` takes: the options of `PreparedRequest.prepare`. */
 export type RequestInit = PrepareOptions;
@@ -87,3 +89,4 @@ export class Request {
     return `<Request [${this.method}]>`;
   }
 }
+installRequestView(Request);

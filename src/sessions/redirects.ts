@@ -20,6 +20,7 @@ import { getNetrcAuth } from '../utils/netrc.js';
 import { getAuthFromUrl, type ProxiesMap, resolveProxies } from '../utils/proxies.js';
 import { prepareUrl, requoteUri } from '../utils/url.js';
 import { parseUrl } from '../utils/url-parse.js';
+import { publishRedirect } from './diagnostics.js';
 
 const DEFAULT_PORTS: Readonly<Record<string, number>> = { http: 80, https: 443 };
 const REDIRECT_PURGED_HEADERS = ['Content-Length', 'Content-Type', 'Transfer-Encoding'] as const;
@@ -144,6 +145,7 @@ export abstract class SessionRedirectMixin {
       this.#rebuildCookies(prepared, request, response);
       proxies = this.rebuildProxies(prepared, proxies);
       this.rebuildAuth(prepared, response);
+      if (!yieldRequests) publishRedirect(request, response, url);
       request = prepared;
       if (yieldRequests) {
         yield request;

@@ -15,6 +15,7 @@ import {
 } from '../cookies.js';
 import { InvalidSchema } from '../errors.js';
 import { dispatchHook, type Hooks, type HooksInput } from '../hooks.js';
+import type { ServerSentEvent } from '../models/event-stream.js';
 import { type HeaderValue, PreparedRequest } from '../models/prepared-request.js';
 import { Request, type RequestInit } from '../models/request.js';
 import type { Response } from '../models/response.js';
@@ -26,8 +27,11 @@ import { environment } from '../utils/environment.js';
 import { getNetrcAuth } from '../utils/netrc.js';
 import { getEnvironProxies, type ProxiesMap, resolveProxies } from '../utils/proxies.js';
 import type { ParamValue } from '../utils/url.js';
+import { observe, observed } from './diagnostics.js';
+import { type EventsOptions, sessionEvents } from './events.js';
 import { mergeHeaders, mergeHooks, mergeSetting } from './merge.js';
 import { SessionRedirectMixin } from './redirects.js';
+import { installSessionView } from './views.js';
 
 /** Options of `Session.request` and every verb (shared/API.md, "Request options"). */
 export interface RequestOptions extends Omit<RequestInit, 'method' | 'url' | 'hooks'> {
@@ -219,6 +223,16 @@ export class Session extends SessionRedirectMixin {
     return this.request('DELETE', url, options);
   }
 
+  /**
+   * The server-sent events of `url`, reconnecting with `Last-Event-ID` after a drop, until the
+   * server answers 204 or the signal aborts. See {@link EventsOptions}.
+   * @example
+   * for await (const e of s.events('https://api.example.org/stream')) console.log(e.data);
+   */
+  events(url: string, options?: EventsOptions): AsyncIterable<ServerSentEvent> {
+    return sessionEvents(this, url, options);
+  }
+
   /** Sends a PreparedRequest: adapter, hooks, cookies, redirects. */
   async send(request: PreparedRequest, options: SessionSendOptions = {}): Promise<Response> {
     if (request instanceof Request) throw new TypeError('You can only send PreparedRequests.');
@@ -233,8 +247,9 @@ export class Session extends SessionRedirectMixin {
     };
     const adapter = this.getAdapter(request.url!);
     const start = performance.now();
-    let r = await adapter.send(request, kwargs);
-    r.elapsed = performance.now() - start;
+    let r = await (observed()
+      ? observe(request, () => sendTimed(adapter, request, kwargs, start))
+      : sendTimed(adapter, request, kwargs, start));
     if (request.hooks.response.length > 0) {
       r = await dispatchHook('response', request.hooks, r, kwargs);
     }
@@ -287,6 +302,19 @@ export class Session extends SessionRedirectMixin {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+installSessionView(Session);
+
+/** One request through `adapter`, its `elapsed` measured from `start`. */
+async function sendTimed(
+  adapter: BaseAdapter,
+  request: PreparedRequest,
+  options: SendOptions,
+  start: number,
+): Promise<Response> {
+  const r = await adapter.send(request, options);
+  r.elapsed = performance.now() - start;
+  return r;
 }
 
 /** `url.toLowerCase().startsWith(lowerPrefix)` without allocating. */
