@@ -8,7 +8,7 @@ import { TotalTimeoutError } from '../_internal/pool-errors.js';
 import { installView, RedactedKeyMap } from '../_internal/redact.js';
 import { basicAuthStr } from '../auth.js';
 import { translatePoolError } from '../error-table.js';
-import { InvalidProxyURL } from '../errors.js';
+import { ChunkedEncodingError, ContentDecodingError, InvalidProxyURL } from '../errors.js';
 import type { PreparedRequest } from '../models/prepared-request.js';
 import type { Response } from '../models/response.js';
 import type { ConnectionPool } from '../pool/connection-pool.js';
@@ -255,7 +255,7 @@ export class HTTPAdapter extends BaseAdapter {
         throw translatePoolError(err, { request });
       }
       const response = this.buildResponse(request, raw);
-      if (!stream) await response.read();
+      if (!stream) await (response.isRedirect ? readRedirect(response) : response.read());
       return response;
     } finally {
       total?.clear();
@@ -332,4 +332,18 @@ function hasEntries(proxies: ProxiesMap | null | undefined): proxies is ProxiesM
   if (!proxies) return false;
   for (const _ in proxies) return true;
   return false;
+}
+
+/**
+ * Reads a redirect's body only to free its connection: a body that cannot be decoded (a 302
+ * labelled gzip that is not) is drained raw, as requests' resolve_redirects does, so the redirect
+ * is still followed; reading the content again gives the decoding error.
+ */
+async function readRedirect(response: Response): Promise<void> {
+  try {
+    await response.read();
+  } catch (err) {
+    if (!(err instanceof ChunkedEncodingError || err instanceof ContentDecodingError)) throw err;
+    await response.raw?.drain().catch(() => {});
+  }
 }

@@ -185,7 +185,7 @@ export class MockAdapter extends BaseAdapter {
 
   async #build(request: PreparedRequest, init: MockResponseInit): Promise<Response> {
     const status = init.status ?? 200;
-    const headers: RawHeaders = {};
+    const headers = Object.create(null) as RawHeaders;
     for (const [k, v] of Object.entries(init.headers ?? {})) headers[k.toLowerCase()] = v;
     let body: Uint8Array;
     if (init.json !== undefined) {
