@@ -101,7 +101,15 @@ export class CaseInsensitiveDict<V = string> implements Iterable<[string, V]> {
   /** A plain record with the caller's case, every value as it is (what goes on the wire). */
   toRecord(): Record<string, V> {
     const out: Record<string, V> = {};
-    for (const [k, v] of this.#store.values()) out[k] = v;
+    // defineProperty: a key such as `__proto__` stays an ordinary key, never the prototype.
+    for (const [k, v] of this.#store.values()) {
+      Object.defineProperty(out, k, {
+        value: v,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
     return out;
   }
 

@@ -45,7 +45,15 @@ export function redactHeaders(
     typeof (entries as Iterable<unknown>)[Symbol.iterator] === 'function'
       ? (entries as Iterable<readonly [string, unknown]>)
       : Object.entries(entries);
-  for (const [k, v] of pairs) out[k] = isSecretHeader(k) && v != null ? REDACTED : v;
+  for (const [k, v] of pairs) {
+    // defineProperty: a header named `__proto__` stays an ordinary key, never the prototype.
+    Object.defineProperty(out, k, {
+      value: isSecretHeader(k) && v != null ? REDACTED : v,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
   return out;
 }
 

@@ -4,6 +4,7 @@
  * undici Client, so the pool itself decides reuse (LIFO), overflow and blocking as urllib3 does.
  */
 
+import type { Dispatcher } from 'undici';
 import { ClosedPoolError } from '../_internal/pool-errors.js';
 import type { Retry } from '../retry.js';
 import { TimeoutConfig } from '../timeout.js';
@@ -276,18 +277,19 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
       call.signal,
     );
     this.#running++;
-    conn.client.dispatch(
-      {
-        method: call.method,
-        path: call.path,
-        headers: call.headers ?? null,
-        body: body as string | Uint8Array | null,
-        // The exchange keeps the read timeout itself (undici's timers tick in ~1 s steps).
-        headersTimeout: 0,
-        bodyTimeout: 0,
-      },
-      exchange,
-    );
+    const options: Dispatcher.DispatchOptions = {
+      method: call.method,
+      path: call.path,
+      headers: call.headers ?? null,
+      body: body as string | Uint8Array | null,
+      // The exchange keeps the read timeout itself (undici's timers tick in ~1 s steps).
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    };
+    // undici closes the connection after every HEAD; a HEAD's answer is framed like any other
+    // (RFC 9110 §9.3.2), so it is kept alive as urllib3 keeps it.
+    if (call.method === 'HEAD') options.reset = false;
+    conn.client.dispatch(options, exchange);
     return exchange;
   }
 

@@ -6,6 +6,7 @@
 import { STATUS_CODES } from 'node:http';
 import { ReadTimeoutError } from '../_internal/pool-errors.js';
 import type { PooledConnection } from './connection.js';
+import { type HeadGuard, type HeadWatcher, headGuard } from './head-guard.js';
 import { type BodyOptions, PoolResponse, type ResponseSource } from './raw-response.js';
 import type { RawHeaders } from './types.js';
 import { asPoolError } from './undici-errors.js';
@@ -28,7 +29,7 @@ function onReadTimeout(exchange: Exchange): void {
 }
 
 /** One request/response exchange; also the error context of everything that goes wrong in it. */
-export class Exchange implements ResponseSource {
+export class Exchange implements ResponseSource, HeadWatcher {
   phase: 'connect' | 'request' | 'body' = 'connect';
   received = 0;
   expected: number | null = null;
@@ -60,6 +61,10 @@ export class Exchange implements ResponseSource {
   #paused = false;
   /** The request body is still being written. */
   #sending = false;
+  /** The socket's head guard while this exchange waits for its head (HTTP/1.1). */
+  #guard: HeadGuard | null = null;
+  /** Content-Length values the guard kept from undici (pool/head-guard.ts), reported as sent. */
+  #heldLength: string[] | null = null;
 
   constructor(
     owner: ExchangeOwner,
@@ -114,6 +119,11 @@ export class Exchange implements ResponseSource {
     if (this.readTimeout !== null && this.#timer === null) {
       this.#timer = setTimeout(onReadTimeout, this.readTimeout, this);
     }
+    const socket = this.conn.socket;
+    if (socket !== null && this.conn.version === 11) {
+      this.#guard = headGuard(socket);
+      this.#guard.watch(this);
+    }
   }
 
   onBodySent(): void {
@@ -131,6 +141,8 @@ export class Exchange implements ResponseSource {
     if (status < 200) return true; // 1xx: informational, the real head follows
     this.#resume = resume;
     const headers = parseHeaders(raw);
+    const held = this.#heldLength;
+    if (held !== null) headers['content-length'] = held.length === 1 ? held[0] : held;
     this.phase = 'body';
     this.expected = expectedLength(this.#method, status, headers);
     const version = this.conn.version;
@@ -169,8 +181,23 @@ export class Exchange implements ResponseSource {
     if (this.#done) return;
     this.#done = true;
     if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#guard?.unwatch(this);
     this.#signal?.removeEventListener('abort', this);
     this.#owner.finish(this.conn, reusable);
+  }
+
+  // ---- the head guard's reports (HeadWatcher) ----
+
+  headBytes(): void {
+    this.#timer?.refresh();
+  }
+
+  heldContentLength(values: string[]): void {
+    this.#heldLength = values;
+  }
+
+  badHead(err: Error): void {
+    this.abort(err);
   }
 
   // ---- control ----
@@ -215,23 +242,28 @@ export class Exchange implements ResponseSource {
   }
 }
 
-/** undici's raw header list as a record: lower-case names, repeated headers as arrays. */
+/**
+ * undici's raw header list as a record: lower-case names, repeated headers as arrays. The record
+ * has no prototype, so a header named `constructor`, `__proto__` or `toString` is an ordinary one.
+ */
 export function parseHeaders(raw: Buffer[]): RawHeaders {
-  const headers: RawHeaders = {};
+  const headers = headerRecord();
   for (let i = 0; i < raw.length; i += 2) {
     addHeader(headers, raw[i]!.toString('latin1').toLowerCase(), raw[i + 1]!.toString('latin1'));
   }
   return headers;
 }
 
-/** Adds one header to a record of lower-case names, a repeated one becoming an array. */
+/** An empty header record without a prototype: any name is an ordinary key. */
+export function headerRecord(): RawHeaders {
+  return Object.create(null) as RawHeaders;
+}
+
+/** Adds one header to a {@link headerRecord} of lower-case names, a repeated one becoming an array. */
 export function addHeader(headers: RawHeaders, name: string, value: string): void {
   const seen = headers[name];
-  if (seen === undefined) {
-    if (name === '__proto__') {
-      Object.defineProperty(headers, name, { value, enumerable: true, writable: true });
-    } else headers[name] = value;
-  } else if (typeof seen === 'string') headers[name] = [seen, value];
+  if (seen === undefined) headers[name] = value;
+  else if (typeof seen === 'string') headers[name] = [seen, value];
   else seen.push(value);
 }
 
@@ -239,8 +271,11 @@ export function addHeader(headers: RawHeaders, name: string, value: string): voi
 export function expectedLength(method: string, status: number, headers: RawHeaders): number | null {
   if (method === 'HEAD' || status === 204 || status === 304) return null;
   const value = headers['content-length'];
-  if (typeof value !== 'string') return null;
-  const n = Number(value);
+  if (value === undefined) return null;
+  // Repeated or listed values were checked equal by the head guard: the first one stands.
+  const first = typeof value === 'string' ? value : value[0]!;
+  const comma = first.indexOf(',');
+  const n = Number(comma === -1 ? first : first.slice(0, comma));
   return Number.isSafeInteger(n) && n >= 0 ? n : null;
 }
 

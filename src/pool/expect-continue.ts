@@ -15,7 +15,7 @@ import {
   ProtocolError,
   ReadTimeoutError,
 } from '../_internal/pool-errors.js';
-import { addHeader, expectedLength } from './exchange.js';
+import { addHeader, expectedLength, headerRecord } from './exchange.js';
 import { type BodyOptions, PoolResponse, type ResponseSource } from './raw-response.js';
 import type { PoolBody, RawHeaders } from './types.js';
 import { asPoolError } from './undici-errors.js';
@@ -356,7 +356,7 @@ function drained(req: http.ClientRequest): Promise<void> {
 
 /** Node's raw header list as a record: lower-case names, repeated headers as arrays. */
 function rawHeaders(raw: readonly string[]): RawHeaders {
-  const headers: RawHeaders = {};
+  const headers = headerRecord();
   for (let i = 0; i < raw.length; i += 2) addHeader(headers, raw[i]!.toLowerCase(), raw[i + 1]!);
   return headers;
 }

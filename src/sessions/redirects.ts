@@ -19,9 +19,10 @@ import { environment } from '../utils/environment.js';
 import { getNetrcAuth } from '../utils/netrc.js';
 import { getAuthFromUrl, type ProxiesMap, resolveProxies } from '../utils/proxies.js';
 import { prepareUrl, requoteUri } from '../utils/url.js';
+import { parseUrl } from '../utils/url-parse.js';
 import { publishRedirect } from './diagnostics.js';
 
-const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'http:': '80', 'https:': '443' };
+const DEFAULT_PORTS: Readonly<Record<string, number>> = { http: 80, https: 443 };
 const REDIRECT_PURGED_HEADERS = ['Content-Length', 'Content-Type', 'Transfer-Encoding'] as const;
 
 /** Options of one hop: SendOptions plus whether to yield requests instead of sending them. */
@@ -54,22 +55,22 @@ export abstract class SessionRedirectMixin {
 
   /** Whether Authorization must go when redirecting from `oldUrl` to `newUrl`. */
   shouldStripAuth(oldUrl: string, newUrl: string): boolean {
-    const oldP = new URL(oldUrl);
-    const newP = new URL(newUrl);
-    if (oldP.hostname !== newP.hostname) return true;
-    // URL drops default ports, so '' stands for "default or none", as (80, None) does in requests.
+    // urllib3's parse_url, as every other URL split here: a bad URL is InvalidURL, never a TypeError.
+    const oldP = parseUrl(oldUrl);
+    const newP = parseUrl(newUrl);
+    if (oldP.host !== newP.host) return true;
     if (
-      oldP.protocol === 'http:' &&
-      oldP.port === '' &&
-      newP.protocol === 'https:' &&
-      newP.port === ''
+      oldP.scheme === 'http' &&
+      (oldP.port === 80 || oldP.port === null) &&
+      newP.scheme === 'https' &&
+      (newP.port === 443 || newP.port === null)
     ) {
       return false;
     }
-    const changedScheme = oldP.protocol !== newP.protocol;
+    const changedScheme = oldP.scheme !== newP.scheme;
     const changedPort = oldP.port !== newP.port;
-    const dflt = DEFAULT_PORTS[oldP.protocol];
-    const isDefault = (p: string) => p === '' || p === dflt;
+    const dflt = oldP.scheme === null ? undefined : DEFAULT_PORTS[oldP.scheme];
+    const isDefault = (p: number | null) => p === null || p === dflt;
     if (!changedScheme && isDefault(oldP.port) && isDefault(newP.port)) return false;
     return changedPort || changedScheme;
   }
@@ -99,7 +100,7 @@ export abstract class SessionRedirectMixin {
 
   /** Proxies re-selected for the new URL; Proxy-Authorization rebuilt, never sent into a tunnel. */
   rebuildProxies(prepared: PreparedRequest, proxies: ProxiesMap | null | undefined): ProxiesMap {
-    const scheme = new URL(prepared.url!).protocol.slice(0, -1);
+    const scheme = parseUrl(prepared.url!).scheme ?? '';
     const newProxies = resolveProxies(prepared, proxies ?? null, this.trustEnv);
     prepared.headers.delete('Proxy-Authorization');
     const proxy = newProxies[scheme];
@@ -164,7 +165,7 @@ export abstract class SessionRedirectMixin {
 
   #nextUrl(location: string, response: Response, previousFragment: string): [string, string] {
     const base = response.url;
-    if (location.startsWith('//')) location = `${new URL(base).protocol}${location}`;
+    if (location.startsWith('//')) location = `${parseUrl(base).scheme}:${location}`;
     const hash = location.indexOf('#');
     if (hash === -1 && previousFragment) location = `${location}#${previousFragment}`;
     else if (hash !== -1 && hash < location.length - 1) previousFragment = location.slice(hash + 1);

@@ -139,6 +139,12 @@ describe('redirects', () => {
     assert.equal(s.shouldStripAuth('https://a.com:443/', 'https://a.com/x'), false);
   });
 
+  test('shouldStripAuth compares hosts as written, as requests (no WHATWG IPv4 rewriting)', () => {
+    assert.equal(s.shouldStripAuth('http://127.1/', 'http://127.0.0.1/'), true);
+    assert.equal(s.shouldStripAuth('http://0x7f.0.0.1/', 'http://127.0.0.1/'), true);
+    assert.equal(s.shouldStripAuth('http://example.com/', 'http://EXAMPLE.com:80/'), false);
+  });
+
   test('cookies set during a redirect reach the target and the Session, not another host', async () => {
     const local = new Session();
     await local.get(`${server.url}/set-cookie`);

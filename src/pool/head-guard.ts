@@ -1,0 +1,213 @@
+/**
+ * The response head as urllib3 reads it, before undici's parser sees it. While an exchange waits
+ * for its head, this guard takes the socket's bytes first (a `readable` listener ahead of
+ * undici's) and hands undici a head it can frame:
+ * - every wait for bytes restarts the read timeout, the header phase included (undici's
+ *   headersTimeout spans the whole head);
+ * - informational (1xx) heads before the final one are skipped (RFC 9110 §15.2; undici drops the
+ *   connection on an unsolicited `100 Continue`);
+ * - Content-Length is read as urllib3 reads it: equal repeated values are one value (RFC 9110
+ *   §8.6), unequal ones are InvalidHeader, and a 204 or 304 has no body whatever it says (undici
+ *   would wait for, or complain about, the bytes it announces).
+ * The common head (one Content-Length, a final status) is passed on untouched, without a copy.
+ */
+import type { Duplex } from 'node:stream';
+import { PoolInvalidHeader } from '../_internal/pool-errors.js';
+
+/** What the guard tells the exchange waiting for a head. */
+export interface HeadWatcher {
+  /** Bytes of the head arrived: the read timeout starts again. */
+  headBytes(): void;
+  /**
+   * The head's Content-Length values (as sent) when the guard took them out of what undici sees;
+   * the exchange still reports them.
+   */
+  heldContentLength(values: string[]): void;
+  /** The head cannot be read (e.g. unequal Content-Length values): the exchange fails with it. */
+  badHead(err: Error): void;
+}
+
+/** A head (1xx ones included) longer than this is left to undici, which refuses it. */
+const MAX_HEAD = 64 * 1024;
+
+const guards = new WeakMap<Duplex, HeadGuard>();
+
+/** The guard of `socket`, created (and its listener put first) on first use. */
+export function headGuard(socket: Duplex): HeadGuard {
+  let guard = guards.get(socket);
+  if (guard === undefined) {
+    guard = new HeadGuard(socket);
+    guards.set(socket, guard);
+  }
+  return guard;
+}
+
+/** Watches one socket; at most one exchange waits on it at a time (pipelining 1). */
+export class HeadGuard {
+  readonly #socket: Duplex;
+  #watcher: HeadWatcher | null = null;
+  /** Bytes of a head not complete yet. */
+  #pending: Buffer | null = null;
+
+  constructor(socket: Duplex) {
+    this.#socket = socket;
+    socket.prependListener('readable', this.#onReadable);
+  }
+
+  /** `watcher` waits for the next head on this socket. */
+  watch(watcher: HeadWatcher): void {
+    this.#watcher = watcher;
+    this.#pending = null;
+  }
+
+  /** The exchange ended (or gave up) before its head was passed on. */
+  unwatch(watcher: HeadWatcher): void {
+    if (this.#watcher !== watcher) return;
+    this.#watcher = null;
+    this.#pending = null;
+  }
+
+  readonly #onReadable = (): void => {
+    const watcher = this.#watcher;
+    if (watcher === null) return;
+    let chunk = this.#socket.read() as Buffer | null;
+    if (chunk === null) return;
+    watcher.headBytes();
+    if (this.#pending !== null) {
+      chunk = Buffer.concat([this.#pending, chunk]);
+      this.#pending = null;
+    }
+    const head = this.#take(chunk, watcher);
+    if (head === null) return;
+    this.#watcher = null;
+    // undici's listener runs next, in this same event, and reads what is put back here.
+    if (head.length > 0) this.#socket.unshift(head);
+  };
+
+  /** The bytes to hand to undici, or null while the final head is still incomplete. */
+  #take(chunk: Buffer, watcher: HeadWatcher): Buffer | null {
+    let buf = chunk;
+    for (;;) {
+      const scan = scanHead(buf);
+      if (scan === null) return buf; // not a status line: undici says what is wrong with it
+      if (scan.end === -1) {
+        if (buf.length > MAX_HEAD) return buf;
+        this.#pending = buf;
+        return null;
+      }
+      const { status } = scan;
+      if (status < 100 || status >= 200 || status === 101) return fixLength(buf, scan, watcher);
+      buf = buf.subarray(scan.end); // an informational head: the final one follows
+      if (buf.length === 0) return null;
+    }
+  }
+}
+
+/** Where the head ends (after its blank line; -1 while incomplete), its status, its CL lines. */
+interface HeadScan {
+  readonly end: number;
+  readonly status: number;
+  /** [start, end) of each Content-Length line, end after its LF. */
+  readonly lengths: readonly number[];
+}
+
+const LF = 10;
+const CR = 13;
+const CONTENT_LENGTH = 'content-length';
+
+/** Scans a response head; null when `buf` does not start with an HTTP status line. */
+function scanHead(buf: Buffer): HeadScan | null {
+  for (let i = 0; i < 5 && i < buf.length; i++) if (buf[i] !== HTTP_SLASH[i]) return null;
+  const firstLf = buf.indexOf(LF);
+  if (firstLf === -1) return INCOMPLETE;
+  const status = statusOf(buf, firstLf);
+  if (status === -1) return null;
+  let lengths: number[] | null = null;
+  let line = firstLf + 1;
+  while (line < buf.length) {
+    const c = buf[line]!;
+    if (c === LF) return { end: line + 1, status, lengths: lengths ?? NONE };
+    if (c === CR && line + 1 < buf.length && buf[line + 1] === LF) {
+      return { end: line + 2, status, lengths: lengths ?? NONE };
+    }
+    const next = buf.indexOf(LF, line) + 1;
+    if (next === 0) break;
+    if ((c | 0x20) === 0x63 /* c */ && isContentLength(buf, line))
+      (lengths ??= []).push(line, next);
+    line = next;
+  }
+  return INCOMPLETE;
+}
+
+const HTTP_SLASH = [72, 84, 84, 80, 47]; // 'HTTP/'
+const NONE: number[] = [];
+const INCOMPLETE: HeadScan = Object.freeze({ end: -1, status: 0, lengths: NONE });
+
+/** `HTTP/1.1 204 ...`: the three digits after the first space of the status line, or -1. */
+function statusOf(buf: Buffer, lineEnd: number): number {
+  const space = buf.indexOf(32);
+  if (space === -1 || space + 4 > lineEnd) return -1;
+  let status = 0;
+  for (let i = space + 1; i < space + 4; i++) {
+    const d = buf[i]! - 48;
+    if (d < 0 || d > 9) return -1;
+    status = status * 10 + d;
+  }
+  return status;
+}
+
+/** A `Content-Length:` field name (any case, optional spaces before the colon) at `at`. */
+function isContentLength(buf: Buffer, at: number): boolean {
+  if (buf.length < at + CONTENT_LENGTH.length + 1) return false;
+  for (let i = 0; i < CONTENT_LENGTH.length; i++) {
+    if ((buf[at + i]! | 0x20) !== CONTENT_LENGTH.charCodeAt(i)) return false;
+  }
+  let i = at + CONTENT_LENGTH.length;
+  while (buf[i] === 32 || buf[i] === 9) i++;
+  return buf[i] === 58; /* : */
+}
+
+/**
+ * The head as undici should see it: untouched when it has one plain Content-Length (or none) on
+ * a status that has a body; otherwise its Content-Length lines are taken out (204, 304) or made
+ * one (equal values), and the exchange keeps reporting the values as sent.
+ */
+function fixLength(buf: Buffer, scan: HeadScan, watcher: HeadWatcher): Buffer {
+  const { lengths, status } = scan;
+  if (lengths.length === 0) return buf;
+  const bodyless = status === 204 || status === 304;
+  const values: string[] = [];
+  for (let i = 0; i < lengths.length; i += 2)
+    values.push(fieldValue(buf, lengths[i]!, lengths[i + 1]!));
+  if (!bodyless && values.length === 1 && !values[0]!.includes(',')) return buf;
+  const numbers = new Set<string>();
+  for (const value of values) for (const part of value.split(',')) numbers.add(part.trim());
+  for (const n of numbers) if (!/^\d+$/.test(n)) return buf; // undici refuses it, as before
+  if (numbers.size > 1) {
+    watcher.badHead(
+      new PoolInvalidHeader(
+        `Content-Length contained multiple unmatching values (${values.join(', ')})`,
+      ),
+    );
+    return Buffer.alloc(0);
+  }
+  watcher.heldContentLength(values);
+  const kept = bodyless ? '' : `Content-Length: ${[...numbers][0]}\r\n`;
+  return rebuild(buf, lengths, kept);
+}
+
+/** The value of the header line [start, end). */
+function fieldValue(buf: Buffer, start: number, end: number): string {
+  const line = buf.toString('latin1', start, end);
+  return line.slice(line.indexOf(':') + 1).trim();
+}
+
+/** `buf` without the lines in `lines` ([start, end) pairs), `insert` where the first one was. */
+function rebuild(buf: Buffer, lines: readonly number[], insert: string): Buffer {
+  const parts: Buffer[] = [buf.subarray(0, lines[0]!), Buffer.from(insert, 'latin1')];
+  for (let i = 0; i < lines.length; i += 2) {
+    const next = i + 2 < lines.length ? lines[i + 2]! : buf.length;
+    parts.push(buf.subarray(lines[i + 1]!, next));
+  }
+  return Buffer.concat(parts);
+}
