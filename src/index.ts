@@ -54,7 +54,16 @@ export type {
   RequestStartMessage,
 } from './sessions/diagnostics.js';
 export type { EventsOptions } from './sessions/events.js';
-export type { RequestOptions, SessionSendOptions } from './sessions/session.js';
+export type {
+  HTTPMethod,
+  ProxiesInput,
+  RequestOptions,
+  SessionOptions,
+  SessionSendOptions,
+  StreamRequestOptions,
+  StreamResponse,
+  UrlInput,
+} from './sessions/session.js';
 export type { TimeoutInput, TimeoutOptions } from './timeout.js';
 export {
   AuthBase,

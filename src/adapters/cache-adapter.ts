@@ -2,6 +2,7 @@
  * CacheAdapter: an HTTP cache (RFC 9111) in front of another adapter, mounted like any adapter.
  * The rules are in cache/policy.ts, the stores in cache/store.ts and cache/file-cache.ts.
  */
+import { ConnectionError, Timeout } from '../errors.js';
 import type { PreparedRequest } from '../models/prepared-request.js';
 import type { Response } from '../models/response.js';
 import type { RawHeaders } from '../pool/types.js';
@@ -9,12 +10,14 @@ import { BaseAdapter, type SendOptions } from './base-adapter.js';
 import { buildResponse } from './build-response.js';
 import {
   type CachedResponse,
+  currentAge,
   type Directives,
   headerValue,
   isStorable,
   mergeNotModified,
   parseCacheControl,
   requestDirectives,
+  staleIfError,
   storedHeaders,
   varyMatches,
   varyValues,
@@ -100,18 +103,33 @@ export class CacheAdapter extends BaseAdapter {
     const { key, req, entry } = ctx;
     const sent = entry ? withValidators(request, entry) : request;
     const requestTime = Date.now();
-    const r = await this.adapter.send(sent, options);
+    let r: Response;
+    try {
+      r = await this.adapter.send(sent, options);
+    } catch (err) {
+      const down = err instanceof ConnectionError || err instanceof Timeout;
+      if (!down || !this.#mayServeStale(entry, req)) throw err;
+      return this.#answerStale(request, entry as CachedResponse, options);
+    }
     const responseTime = Date.now();
+    if (r.statusCode >= 500 && this.#mayServeStale(entry, req, r.statusCode)) {
+      r.close();
+      return this.#answerStale(request, entry as CachedResponse, options);
+    }
     if (entry !== undefined && r.statusCode === 304) {
       // §4.3.3/§4.3.4: the 304 freshens the stored response, which is what the caller gets.
       r.close();
       const headers = mergeNotModified(entry.headers, rawHeadersOf(r));
       const updated = { ...entry, headers, requestTime, responseTime };
       this.#write(key, updated);
-      return this.#answer(request, updated, options, 0);
+      return this.#answer(request, updated, options, currentAge(updated, Date.now()));
     }
     this.#maybeStore(key, request, r, req, { requestTime, responseTime }, options);
     return r;
+  }
+
+  #mayServeStale(entry: CachedResponse | undefined, req: Directives, status?: number): boolean {
+    return entry !== undefined && staleIfError(entry, req, Date.now(), this.shared, status);
   }
 
   /** Stores `r` when §3 allows: now when its body was read, as it is read for a stream. */
@@ -188,6 +206,10 @@ export class CacheAdapter extends BaseAdapter {
     void done.then(() => {
       if (this.#pending.get(key) === done) this.#pending.delete(key);
     });
+  }
+
+  #answerStale(request: PreparedRequest, entry: CachedResponse, options: SendOptions) {
+    return this.#answer(request, entry, options, currentAge(entry, Date.now()));
   }
 
   /** A Response made from a stored entry, with the Age it has now (§4, §5.1). */

@@ -242,3 +242,27 @@ export function varyMatches(
 function normalise(value: string | undefined): string | null {
   return value === undefined ? null : value.trim().replace(/\s*,\s*/g, ', ');
 }
+
+// RFC 5861 §4: the statuses stale-if-error covers.
+const ERROR_STATI = new Set([500, 502, 503, 504]);
+
+/**
+ * Whether a stale `entry` may answer in place of an error (a failed connection, or `status`
+ * when given): `stale-if-error` of the request or response (RFC 5861 §4), within its window,
+ * unless a directive forbids serving stale (§4.2.4: no-cache, must-revalidate).
+ */
+export function staleIfError(
+  entry: CachedResponse,
+  req: Directives,
+  now: number,
+  shared: boolean,
+  status?: number,
+): boolean {
+  if (status !== undefined && !ERROR_STATI.has(status)) return false;
+  const res = parseCacheControl(headerValue(entry.headers, 'cache-control'));
+  if (res.has('no-cache') || res.has('must-revalidate') || req.has('no-cache')) return false;
+  if (shared && (res.has('proxy-revalidate') || res.has('s-maxage'))) return false;
+  const window = deltaMs(req, 'stale-if-error') ?? deltaMs(res, 'stale-if-error');
+  if (window === null) return false;
+  return currentAge(entry, now) - freshnessLifetime(entry, res, shared) <= window;
+}
