@@ -5,6 +5,9 @@
 
 import { VERSION } from './_internal/version.js';
 import { BaseAdapter } from './adapters/base-adapter.js';
+import { FileCache } from './adapters/cache/file-cache.js';
+import { MemoryCache } from './adapters/cache/store.js';
+import { CacheAdapter } from './adapters/cache-adapter.js';
 import { HTTPAdapter } from './adapters/http-adapter.js';
 import { MockAdapter } from './adapters/mock-adapter.js';
 import { del, get, head, options, patch, post, put, request } from './api.js';
@@ -78,17 +81,39 @@ const utils = {
 };
 
 export type { SendOptions } from './adapters/base-adapter.js';
+export type { CachedResponse } from './adapters/cache/policy.js';
+export type { CacheStore, MemoryCacheOptions } from './adapters/cache/store.js';
+export type { CacheAdapterOptions } from './adapters/cache-adapter.js';
 export type { HTTPAdapterOptions } from './adapters/http-adapter.js';
 export type { MockAdapterOptions, MockRoute } from './adapters/mock-adapter.js';
 export type { AuthInput } from './auth.js';
 export * from './errors.js';
 export type { HooksInput, ResponseHook } from './hooks.js';
-export type { RequestOptions, SessionSendOptions } from './sessions/session.js';
+export type { ServerSentEvent } from './models/event-stream.js';
+export type { RequestAttemptMessage, RequestRetryMessage } from './pool/diagnostics.js';
+export type {
+  RequestEndMessage,
+  RequestErrorMessage,
+  RequestRedirectMessage,
+  RequestStartMessage,
+} from './sessions/diagnostics.js';
+export type { EventsOptions } from './sessions/events.js';
+export type {
+  HTTPMethod,
+  ProxiesInput,
+  RequestOptions,
+  SessionOptions,
+  SessionSendOptions,
+  StreamRequestOptions,
+  StreamResponse,
+  UrlInput,
+} from './sessions/session.js';
 export type { TimeoutInput, TimeoutOptions } from './timeout.js';
 export {
   AuthBase,
   addressInNetwork,
   BaseAdapter,
+  CacheAdapter,
   CaseInsensitiveDict,
   CookieConflictError,
   codes,
@@ -101,6 +126,7 @@ export {
   del as delete,
   dispatchHook,
   dottedNetmask,
+  FileCache,
   fileFromPath,
   get,
   getAuthFromUrl,
@@ -117,6 +143,7 @@ export {
   head,
   isIpv4Address,
   isValidCidr,
+  MemoryCache,
   MockAdapter,
   mergeCookies,
   options,
@@ -162,6 +189,9 @@ const requests = {
   HTTPAdapter,
   BaseAdapter,
   MockAdapter,
+  CacheAdapter,
+  MemoryCache,
+  FileCache,
   Retry,
   RequestHistory,
   TimeoutConfig,

@@ -36,8 +36,8 @@ export class Request {
   method: string | null | undefined;
   url: string | URL | null | undefined;
   headers: HeadersInput;
-  files: FilesInput | null | undefined;
-  data: DataInput;
+  files: FilesInput | FormData | null | undefined;
+  data: DataInput | FormData;
   json: unknown;
   params: ParamsInput;
   auth: AuthInput | null | undefined;

@@ -19,6 +19,7 @@ import {
 } from '../utils/encoding.js';
 import { JsonSyntaxError, parseJson } from '../utils/json.js';
 import { type HeaderLink, parseHeaderLinks, setEntry } from '../utils/links.js';
+import { eventsOf, type ServerSentEvent } from './event-stream.js';
 import type { PreparedRequest } from './prepared-request.js';
 import { iterLinesOf, type Piece, rechunk, slices } from './response-lines.js';
 import { installResponseView } from './views.js';
@@ -79,6 +80,8 @@ export class Response {
   connection: ResponseConnection | null = null;
   /** The next request of a redirect chain not followed (`allowRedirects: false`). */
   next: PreparedRequest | null = null;
+  /** Ours: true when a CacheAdapter answered from its store (after revalidation too). */
+  fromCache = false;
 
   // Made on first use: most responses never need them.
   #headers: CaseInsensitiveDict<string> | null = null;
@@ -320,6 +323,17 @@ export class Response {
         this.iterContent({ chunkSize, decodeUnicode })[Symbol.asyncIterator](),
     };
     return iterLinesOf(source, delimiter);
+  }
+
+  /**
+   * The server-sent events of a `text/event-stream` body, parsed as the WHATWG spec says, as
+   * they arrive (ask with `stream: true`). A last event without its blank line is dropped.
+   * @example
+   * const r = await s.get(url, { stream: true });
+   * for await (const e of r.iterEvents()) console.log(e.event, e.data);
+   */
+  iterEvents(): AsyncIterable<ServerSentEvent> {
+    return eventsOf(this.iterContent({ chunkSize: null }));
   }
 
   /** Chunks of 128 bytes, as iterating a requests Response gives. */

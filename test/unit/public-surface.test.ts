@@ -33,7 +33,7 @@ const PROSE = new Set([
  * Named in API.md ("Beyond requests"), not built yet: each must NOT be exported. When one is
  * built, this test fails until the name is removed from here.
  */
-const NOT_YET_BUILT = new Set(['CacheAdapter', 'MemoryCache', 'FileCache']);
+const NOT_YET_BUILT = new Set<string>([]);
 
 /**
  * Exported by `requests-ts` though API.md does not name them. Each is a proposed API.md change;
