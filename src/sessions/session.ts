@@ -234,7 +234,8 @@ export class Session extends SessionRedirectMixin {
     const adapter = this.getAdapter(request.url!);
     const start = performance.now();
     let r = await adapter.send(request, kwargs);
-    r.elapsed = performance.now() - start;
+    // HTTPAdapter measures up to the headers (requests' elapsed); other adapters get the call.
+    if (r.elapsed === 0) r.elapsed = performance.now() - start;
     if (request.hooks.response.length > 0) {
       r = await dispatchHook('response', request.hooks, r, kwargs);
     }
