@@ -1,7 +1,7 @@
 // Builds dist/esm (ESM + .d.ts) and dist/cjs (CommonJS + .d.ts) with tsc. Source maps carry their
 // sources inline (tsconfig.build.json: inlineSources), as src/ is not shipped.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -11,6 +11,8 @@ execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inh
 execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.cjs.json'], { stdio: 'inherit' });
 mkdirSync('dist/cjs', { recursive: true });
 writeFileSync('dist/cjs/package.json', '{ "type": "commonjs" }\n');
+// The bin is run through npm's link or a symlink: it must be executable.
+chmodSync('dist/esm/cli/bin.js', 0o755);
 
 // The optional-module loader resolves from its own file: `import.meta.url` in ESM, which a
 // CommonJS file cannot contain; there the same URL comes from __filename.

@@ -12,7 +12,7 @@ const ORDER = [
   ['adapters'],
   ['sessions'],
   ['api'],
-  ['index'],
+  ['index', 'urllib3'],
   ['cli'],
 ];
 

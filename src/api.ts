@@ -6,6 +6,7 @@
  * import requests from 'requests-ts';
  * const r = await requests.get('https://example.org/', { params: { q: 'x' }, timeout: 5_000 });
  */
+import { HTTPAdapter } from './adapters/http-adapter.js';
 import type { Response } from './models/response.js';
 import {
   type HTTPMethod,
@@ -40,8 +41,16 @@ export async function request(
     return await session.request(method, url, options);
   } finally {
     // A streamed body is still being read: close the pools once it is done with.
-    if (options?.stream) session.close().catch(() => {});
+    if (options?.stream) releaseOnceRead(session);
     else await session.close();
+  }
+}
+
+/** Closes the Session's pools once idle: the streamed response's connection when it is done. */
+function releaseOnceRead(session: Session): void {
+  for (const adapter of session.adapters.values()) {
+    if (adapter instanceof HTTPAdapter) adapter.clear();
+    else adapter.close().catch(() => {});
   }
 }
 

@@ -123,7 +123,7 @@ function hexDigest(hash: HashName, text: string): string {
  * Splits a comma-separated header list, keeping commas inside quoted strings (Python's
  * `urllib.request.parse_http_list`, which drops the backslash of an escaped character).
  */
-function parseHttpList(s: string): string[] {
+export function parseHttpList(s: string): string[] {
   const out: string[] = [];
   let part = '';
   let quote = false;

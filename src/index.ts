@@ -11,7 +11,7 @@ import { CacheAdapter } from './adapters/cache-adapter.js';
 import { HTTPAdapter } from './adapters/http-adapter.js';
 import { MockAdapter } from './adapters/mock-adapter.js';
 import { del, get, head, options, patch, post, put, request } from './api.js';
-import { AuthBase, HTTPBasicAuth, HTTPDigestAuth, HTTPProxyAuth } from './auth.js';
+import { AuthBase, HTTPBasicAuth, HTTPDigestAuth, HTTPProxyAuth, parseDictHeader } from './auth.js';
 import {
   CookieConflictError,
   cookiejarFromDict,
@@ -19,22 +19,66 @@ import {
   RequestsCookieJar,
 } from './cookies.js';
 import * as errors from './errors.js';
+// requests' utilities that users call (issue 11 item 9).
+import { defaultHooks, dispatchHook } from './hooks.js';
 import { fileFromPath } from './models/body.js';
+import { guessFilename } from './models/multipart.js';
 import { PreparedRequest } from './models/prepared-request.js';
 import { Request } from './models/request.js';
 import { Response } from './models/response.js';
+import { superLen } from './models/super-len.js';
 import { TLSFileError } from './pool/tls.js';
 import { RequestHistory, Retry } from './retry.js';
-import { Session } from './sessions/session.js';
+import { defaultHeaders, Session } from './sessions/session.js';
 import { codes } from './status-codes.js';
 import { CaseInsensitiveDict } from './structures.js';
 import { TimeoutConfig } from './timeout.js';
-import { getEncodingFromHeaders } from './utils/encoding.js';
+import { createCookie } from './utils/cookie-attrs.js';
+import { getEncodingFromHeaders, guessJsonUtf } from './utils/encoding.js';
 import { refreshEnvironment } from './utils/environment.js';
+import {
+  defaultUserAgent,
+  dottedNetmask,
+  getEncodingsFromContent,
+  parseListHeader,
+  unquoteHeaderValue,
+  urldefragauth,
+} from './utils/helpers.js';
 import { parseHeaderLinks } from './utils/links.js';
 import { getNetrcAuth } from './utils/netrc.js';
-import { getEnvironProxies, selectProxy, shouldBypassProxies } from './utils/proxies.js';
+import {
+  addressInNetwork,
+  getAuthFromUrl,
+  getEnvironProxies,
+  isIPv4Address as isIpv4Address,
+  isValidCidr,
+  prependSchemeIfNeeded,
+  selectProxy,
+  shouldBypassProxies,
+} from './utils/proxies.js';
 import { requoteUri } from './utils/url.js';
+
+const utils = {
+  addressInNetwork,
+  createCookie,
+  defaultHeaders,
+  defaultHooks,
+  defaultUserAgent,
+  dispatchHook,
+  dottedNetmask,
+  getAuthFromUrl,
+  getEncodingsFromContent,
+  guessFilename,
+  guessJsonUtf,
+  isIpv4Address,
+  isValidCidr,
+  parseDictHeader,
+  parseListHeader,
+  prependSchemeIfNeeded,
+  superLen,
+  unquoteHeaderValue,
+  urldefragauth,
+};
 
 export type { SendOptions } from './adapters/base-adapter.js';
 export type { CachedResponse } from './adapters/cache/policy.js';
@@ -67,33 +111,49 @@ export type {
 export type { TimeoutInput, TimeoutOptions } from './timeout.js';
 export {
   AuthBase,
+  addressInNetwork,
   BaseAdapter,
   CacheAdapter,
   CaseInsensitiveDict,
   CookieConflictError,
   codes,
   cookiejarFromDict,
+  createCookie,
+  defaultHeaders,
+  defaultHooks,
+  defaultUserAgent,
   del,
   del as delete,
+  dispatchHook,
+  dottedNetmask,
   FileCache,
   fileFromPath,
   get,
+  getAuthFromUrl,
   getEncodingFromHeaders,
+  getEncodingsFromContent,
   getEnvironProxies,
   getNetrcAuth,
+  guessFilename,
+  guessJsonUtf,
   HTTPAdapter,
   HTTPBasicAuth,
   HTTPDigestAuth,
   HTTPProxyAuth,
   head,
+  isIpv4Address,
+  isValidCidr,
   MemoryCache,
   MockAdapter,
   mergeCookies,
   options,
   PreparedRequest,
+  parseDictHeader,
   parseHeaderLinks,
+  parseListHeader,
   patch,
   post,
+  prependSchemeIfNeeded,
   put,
   Request,
   RequestHistory,
@@ -106,8 +166,11 @@ export {
   Session,
   selectProxy,
   shouldBypassProxies,
+  superLen,
   TimeoutConfig,
   TLSFileError,
+  unquoteHeaderValue,
+  urldefragauth,
   VERSION as version,
 };
 
@@ -156,6 +219,7 @@ const requests = {
   shouldBypassProxies,
   selectProxy,
   version: VERSION,
+  ...utils,
   ...errors,
 };
 export default requests;

@@ -119,7 +119,7 @@ export class RedactedKeyMap<V> extends Map<string, V> {
     return out;
   }
 
-  [INSPECT](depth: number, opts: object, inspect?: Inspect): string {
+  [INSPECT](_depth: number, opts: object, inspect?: Inspect): string {
     const shown = new Map<string, V>();
     for (const [k, v] of this) shown.set(redactUrl(k), v);
     return inspect ? inspect(shown, opts) : `Map(${this.size})`;

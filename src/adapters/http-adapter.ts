@@ -10,7 +10,7 @@ import { basicAuthStr } from '../auth.js';
 import { translatePoolError } from '../error-table.js';
 import { ChunkedEncodingError, ContentDecodingError, InvalidProxyURL } from '../errors.js';
 import type { PreparedRequest } from '../models/prepared-request.js';
-import type { Response } from '../models/response.js';
+import { type Response, releaseWhenCollected } from '../models/response.js';
 import type { ConnectionPool } from '../pool/connection-pool.js';
 import { PoolManager, type PoolManagerOptions } from '../pool/pool-manager.js';
 import { ProxyManager } from '../pool/proxy-manager.js';
@@ -248,6 +248,7 @@ export class HTTPAdapter extends BaseAdapter {
     const upload = onUploadProgress ? new ProgressReporter(onUploadProgress) : null;
     try {
       let raw: RawResponse;
+      const start = performance.now();
       try {
         const urlopenOptions = this.#urlopenOptions(
           request,
@@ -263,7 +264,10 @@ export class HTTPAdapter extends BaseAdapter {
       const download = onDownloadProgress ? new ProgressReporter(onDownloadProgress) : null;
       if (download !== null) raw = countDownload(request, raw, download);
       const response = this.buildResponse(request, raw);
-      if (!stream) {
+      // requests' elapsed: up to the parsed headers, not the body download.
+      response.elapsed = performance.now() - start;
+      if (stream) releaseWhenCollected(response);
+      else {
         await (response.isRedirect ? readRedirect(response) : response.read());
         if (download !== null) download.settled = true;
       }
@@ -295,11 +299,25 @@ export class HTTPAdapter extends BaseAdapter {
     return options;
   }
 
-  /** Closes every pool and proxy manager. */
+  /**
+   * Closes every pool and proxy manager and their connections, busy ones too: calls under way
+   * and bodies still being read fail with ConnectionError, so nothing keeps the process alive.
+   */
   async close(): Promise<void> {
     const managers = [this.poolManager, ...this.proxyManager.values()];
     this.proxyManager.clear();
     await Promise.all(managers.map((m) => m.close()));
+  }
+
+  /**
+   * Closes every pool once it is idle (urllib3's `PoolManager.clear`): idle connections now,
+   * busy ones when their response is done; a body still being read can be read to its end.
+   * @example adapter.clear(); // after handing out a `stream: true` response
+   */
+  clear(): void {
+    const managers = [this.poolManager, ...this.proxyManager.values()];
+    this.proxyManager.clear();
+    for (const m of managers) m.clear();
   }
 }
 // Printed and serialised short and redacted: settings, pools and proxies without credentials.

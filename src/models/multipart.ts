@@ -3,10 +3,11 @@
  * and `RequestField`), streamed: parts are generated as the body is sent and files are read in
  * chunks, never gathered whole in memory.
  */
+
 import { randomBytes } from 'node:crypto';
 import { ReadStream } from 'node:fs';
 import { basename } from 'node:path';
-import { UnrewindableBodyError } from '../errors.js';
+import { InvalidHeader, UnrewindableBodyError } from '../errors.js';
 import { checkPairValue, forEachPair, type PairsInput, type ParamValue } from '../utils/url.js';
 import {
   asBytes,
@@ -66,7 +67,33 @@ export function chooseBoundary(): string {
  * @example formatHeaderParam('filename', 'a"b.txt') // 'filename="a%22b.txt"'
  */
 export function formatHeaderParam(name: string, value: string): string {
-  return `${name}="${value.replace(/[\n\r"]/g, (c) => (c === '\n' ? '%0A' : c === '\r' ? '%0D' : '%22'))}"`;
+  return `${name}="${value.replace(/[\n\r"\0]/g, (c) => PARAM_ESCAPES[c]!)}"`;
+}
+
+// WHATWG's multipart/form-data encoding escapes LF, CR and '"'; NUL too, as no header may hold it.
+const PARAM_ESCAPES: Readonly<Record<string, string>> = {
+  '\n': '%0A',
+  '\r': '%0D',
+  '"': '%22',
+  '\0': '%00',
+};
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const BREAKS_LINE = /[\r\n\0]/;
+
+/** A part header line, refused when its name or value could add or split header lines. */
+function partHeaderLine(files: string, key: string, value: string): string {
+  if (!TOKEN.test(key)) {
+    throw new InvalidHeader(
+      `files[${JSON.stringify(files)}]: invalid part header name ${JSON.stringify(key)}: use a token (letters, digits, !#$%&'*+.^_\`|~-)`,
+    );
+  }
+  if (BREAKS_LINE.test(value)) {
+    throw new InvalidHeader(
+      `files[${JSON.stringify(files)}]: the value of part header ${key} holds CR, LF or NUL, which would break the part's header block: remove them`,
+    );
+  }
+  return `${key}: ${value}`;
 }
 
 /**
@@ -226,10 +253,10 @@ function filePart(boundary: string, name: string, spec: FileSpec): Part | null {
   const content = partContent(raw);
   if (type === undefined) type = defaultType(content);
   const lines: string[] = [];
-  if (type) lines.push(`Content-Type: ${type}`);
+  if (type) lines.push(partHeaderLine(name, 'Content-Type', type));
   for (const key of Object.keys(headers ?? {})) {
     const value = headers![key];
-    if (value && !SORTED_HEADERS.has(key)) lines.push(`${key}: ${value}`);
+    if (value && !SORTED_HEADERS.has(key)) lines.push(partHeaderLine(name, key, String(value)));
   }
   return { head: partHead(boundary, name, filename, lines), content };
 }

@@ -247,21 +247,31 @@ export class Response {
     }
   }
 
+  /**
+   * The body off the wire. Leaving the iteration early (break, return, throw) releases the
+   * connection: the rest of the body is not read, so the connection is closed, never left busy.
+   */
   async *#wireChunks(chunkSize: number | null): AsyncGenerator<Uint8Array> {
-    if (chunkSize !== null && chunkSize > 0) {
-      yield* rechunk(
-        () => this.#nextChunk(),
-        chunkSize,
-        (bytes) => {
-          this.#unread = bytes;
-        },
-      );
-    } else {
-      for (let c = await this.#nextChunk(); c !== null; c = await this.#nextChunk()) {
-        if (c.length > 0) yield c;
+    let finished = false;
+    try {
+      if (chunkSize !== null && chunkSize > 0) {
+        yield* rechunk(
+          () => this.#nextChunk(),
+          chunkSize,
+          (bytes) => {
+            this.#unread = bytes;
+          },
+        );
+      } else {
+        for (let c = await this.#nextChunk(); c !== null; c = await this.#nextChunk()) {
+          if (c.length > 0) yield c;
+        }
       }
+      finished = true;
+    } finally {
+      this.#consumed = true;
+      if (!finished) this.raw?.close();
     }
-    this.#consumed = true;
   }
 
   /**
@@ -439,6 +449,23 @@ export class Response {
   }
 }
 installResponseView(Response);
+
+/** Closes the raw body of a stream response dropped unread, once it is garbage-collected. */
+const abandoned = new FinalizationRegistry<RawResponse>(closeRaw);
+
+function closeRaw(raw: RawResponse): void {
+  raw.close();
+}
+
+/**
+ * Makes sure a `stream: true` response the caller forgets (never read, never closed) still
+ * releases its connection: when it is garbage-collected its raw body is closed, which closes
+ * the connection it holds. A body read to its end or closed before makes this a no-op.
+ */
+export function releaseWhenCollected(response: Response): void {
+  const raw = response.raw;
+  if (raw !== null && !raw.closed) abandoned.register(response, raw);
+}
 
 /**
  * A reason phrase that came as bytes read one per character: UTF-8 when they are UTF-8, as

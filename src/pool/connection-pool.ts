@@ -246,23 +246,51 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     return target.charCodeAt(0) === 47 /* / */ ? this.#base + target : target;
   }
 
-  /** A try with `Expect: 100-continue`, on a socket of its own (pool/expect-continue.ts). */
-  #continue(call: Call, body: Exclude<PoolBody, null>, retrying: boolean): Attempt {
-    if (this.#closed && !retrying) throw new ClosedPoolError(`${this.poolName}: Pool is closed.`);
+  /**
+   * A try with `Expect: 100-continue` (pool/expect-continue.ts). undici refuses that header, so
+   * the exchange drives its own socket, but in a place of this pool: it waits, blocks and counts
+   * (`maxsize`, `block`, `stats`, close()) as any other connection does.
+   */
+  #continue(
+    call: Call,
+    body: Exclude<PoolBody, null>,
+    retrying: boolean,
+  ): Attempt | Promise<Attempt> {
+    const got = this.#acquire(call.timeout, call.signal, retrying, true);
+    if (got instanceof PooledConnection) return this.#startContinue(got, call, body);
+    return got.then((conn) => this.#startContinue(conn, call, body));
+  }
+
+  #startContinue(got: PooledConnection, call: Call, body: Exclude<PoolBody, null>): Attempt {
+    // A kept-alive undici connection cannot carry this request: its place is taken over.
+    const seat = got.connected ? this.#replace(got) : got;
     const wait = call.options.expectContinueTimeout;
-    return startContinue(
-      this,
-      {
-        method: call.method,
-        path: call.path,
-        headers: call.continueHeaders!,
-        timeout: call.timeout,
-        body: call.body,
-        signal: call.signal,
-        expectWait: wait === undefined ? DEFAULT_EXPECT_CONTINUE_TIMEOUT : wait,
-      },
-      body,
-    );
+    this.#running++;
+    try {
+      return startContinue(
+        this,
+        seat,
+        {
+          method: call.method,
+          path: call.path,
+          headers: call.continueHeaders!,
+          timeout: call.timeout,
+          body: call.body,
+          signal: call.signal,
+          expectWait: wait === undefined ? DEFAULT_EXPECT_CONTINUE_TIMEOUT : wait,
+        },
+        body,
+      );
+    } catch (err) {
+      this.finish(seat, false);
+      throw err;
+    }
+  }
+
+  /** Closes `conn` and opens an unconnected one in its place (the pool's count stays). */
+  #replace(conn: PooledConnection): PooledConnection {
+    void this.#drop(conn);
+    return this.#open(null);
   }
 
   #dispatch(conn: PooledConnection, call: Call, body: PoolBody): Exchange {
@@ -299,10 +327,15 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     timeout: TimeoutConfig,
     signal: AbortSignal | undefined,
     retrying: boolean,
+    seat = false,
   ): PooledConnection | Promise<PooledConnection> {
     // A call already under way may finish its retries on a pool closed meanwhile (LRU eviction).
     if (this.#closed && !retrying) throw new ClosedPoolError(`${this.poolName}: Pool is closed.`);
     const idle = this.#idle;
+    // A place for an exchange with its own socket: a new one while there is room, else the
+    // least recently used idle connection gives up its place.
+    if (seat && (!this.block || this.#all.size < this.maxsize)) return this.#open(null);
+    if (seat && idle.length > 0) return this.#replace(idle.shift()!);
     while (idle.length > 0) {
       const conn = idle.pop()!;
       conn.idle = false;
@@ -338,13 +371,13 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
   }
 
   /** Closes a connection for good; it no longer counts against `maxsize`. */
-  #drop(conn: PooledConnection): Promise<void> {
+  #drop(conn: PooledConnection, reason?: Error): Promise<void> {
     if (!this.#all.delete(conn)) return Promise.resolve();
     if (conn.connected) {
       conn.connected = false; // counted now; its 'disconnect' comes later and is then ignored
       this.#connected--;
     }
-    return conn.destroy();
+    return conn.destroy(reason);
   }
 
   /** An exchange ended: the connection goes back to the pool, to a waiter, or is closed. */
@@ -400,8 +433,8 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
   }
 
   /**
-   * Closes the pool: idle connections now, busy ones when their response is done; waiting calls
-   * fail with ClosedPoolError, new calls too.
+   * Closes the pool (urllib3's close): idle connections now, busy ones when their response is
+   * done; waiting calls fail with ClosedPoolError, new calls too.
    */
   async close(): Promise<void> {
     this.#closed = true;
@@ -409,6 +442,19 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     for (const waiter of this.#waiters.splice(0)) waiter.fail(error);
     const idle = this.#idle.splice(0);
     await Promise.all(idle.map((conn) => this.#drop(conn)));
+  }
+
+  /**
+   * Closes the pool and every connection, busy ones too: calls under way (and bodies still being
+   * read) fail with ClosedPoolError, so nothing keeps the process alive (`HTTPAdapter.close()`).
+   * @example await pool.destroy();
+   */
+  async destroy(): Promise<void> {
+    await this.close();
+    const error = new ClosedPoolError(
+      `${this.poolName}: The pool was closed while this request was under way.`,
+    );
+    await Promise.all([...this.#all].map((conn) => this.#drop(conn, error)));
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -1,10 +1,12 @@
 /**
  * `Expect: 100-continue` (issue 6). undici refuses the header on HTTP/1.1, so a request that sets
  * it (and has a body) goes out through Node's own client, on a one-shot socket from the pool's
- * connector (same TLS settings, CONNECT tunnel or SOCKS). The head is sent at once; the body only
- * after `100 Continue`, or after `expectContinueTimeout` ms without an answer (as curl does). A
- * final status that comes first (417, 401, 413...) is the response and the body is never sent.
- * The socket is closed after the response: it never joins the pool.
+ * connector (same TLS settings, CONNECT tunnel or SOCKS), in a place the pool hands out (a
+ * {@link PooledConnection} whose undici client stays unused), so the exchange counts against
+ * `maxsize` and `block`, shows in `stats` and is closed by the pool's close(). The head is sent
+ * at once; the body only after `100 Continue`, or after `expectContinueTimeout` ms without an
+ * answer (as curl does). A final status that comes first (417, 401, 413...) is the response and
+ * the body is never sent. The socket is closed after the response and its place given back.
  */
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -15,6 +17,7 @@ import {
   ProtocolError,
   ReadTimeoutError,
 } from '../_internal/pool-errors.js';
+import type { PooledConnection } from './connection.js';
 import { addHeader, expectedLength, headerRecord } from './exchange.js';
 import { type BodyOptions, PoolResponse, type ResponseSource } from './raw-response.js';
 import type { PoolBody, RawHeaders } from './types.js';
@@ -33,6 +36,10 @@ export interface ContinueOwner {
   urlOf(target: string): string;
   /** The pool's connector, held to `connectTimeout` (guardConnect). */
   connector(connectTimeout: number | null): buildConnector.connector;
+  /** The socket of a place opened (counted in `stats.connected`). */
+  connectionUp(conn: PooledConnection): void;
+  /** The exchange is over: its place goes back to the pool. */
+  finish(conn: PooledConnection, reusable: boolean): void;
 }
 
 /** What one try on this path sends. */
@@ -77,8 +84,8 @@ export class ContinueExchange implements ResponseSource {
   abortReason: unknown = undefined;
   /** Resolves with the response once its (final) head arrived. */
   readonly promise: Promise<PoolResponse>;
-  /** Never a kept-alive connection: no free retry for a stale socket. */
-  readonly conn = { used: false } as const;
+  /** Its place in the pool; never a kept-alive socket, so no free retry for a stale one. */
+  readonly conn: PooledConnection;
   readonly connectTimeout: number | null;
   readonly readTimeout: number | null;
 
@@ -99,8 +106,14 @@ export class ContinueExchange implements ResponseSource {
   #paused = false;
   #done = false;
 
-  constructor(owner: ContinueOwner, request: ContinueRequest, body: Exclude<PoolBody, null>) {
+  constructor(
+    owner: ContinueOwner,
+    seat: PooledConnection,
+    request: ContinueRequest,
+    body: Exclude<PoolBody, null>,
+  ) {
     this.#owner = owner;
+    this.conn = seat;
     this.#request = request;
     this.#payload = body;
     this.connectTimeout = request.timeout.connect ?? null;
@@ -125,6 +138,7 @@ export class ContinueExchange implements ResponseSource {
     this.#req.on('response', (res) => this.#onResponse(res));
     this.#req.flushHeaders(); // the head goes out as soon as the socket is there
     request.signal?.addEventListener('abort', this);
+    seat.attach((reason) => this.abort(reason));
   }
 
   get url(): string {
@@ -158,6 +172,8 @@ export class ContinueExchange implements ResponseSource {
       }
       this.#socket = socket;
       this.phase = 'request';
+      this.conn.connected = true;
+      this.#owner.connectionUp(this.conn);
       // Waiting for 100 is not the server being slow: the read timeout starts with the body.
       if (this.#request.expectWait === null) this.#armReadTimer();
       else this.#wait = setTimeout(onExpectWait, this.#request.expectWait, this);
@@ -250,11 +266,13 @@ export class ContinueExchange implements ResponseSource {
 
   /** Over: timers off, and the socket closed (it never serves another request). */
   #finish(): void {
+    if (this.#done) return;
     this.#done = true;
     if (this.#timer !== null) clearTimeout(this.#timer);
     if (this.#wait !== null) clearTimeout(this.#wait);
     this.#request.signal?.removeEventListener('abort', this);
     this.#req.destroy();
+    this.#owner.finish(this.conn, false);
   }
 
   // ---- control ----
@@ -299,11 +317,12 @@ export class ContinueExchange implements ResponseSource {
  */
 export function startContinue(
   owner: ContinueOwner,
+  seat: PooledConnection,
   request: ContinueRequest,
   body: Exclude<PoolBody, null>,
 ): ContinueExchange {
   try {
-    return new ContinueExchange(owner, request, body);
+    return new ContinueExchange(owner, seat, request, body);
   } catch (err) {
     throw refused(err, owner.urlOf(request.path));
   }

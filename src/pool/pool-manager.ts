@@ -190,15 +190,15 @@ export class PoolManager {
   }
 
   /**
-   * Closes every pool: idle connections now, busy ones when their response is done. The manager
-   * stays usable, as urllib3's after `clear()`.
+   * Closes every pool and its connections, busy ones too (their calls fail with ClosedPoolError),
+   * so nothing keeps the process alive. The manager stays usable, as urllib3's after `clear()`.
    */
   async close(): Promise<void> {
     const pools = [...this.#pools.values()];
     this.#pools.clear();
     this.#mostRecent = null;
     this.#lastUrl = null;
-    await Promise.all(pools.map((pool) => pool.close()));
+    await Promise.all(pools.map((pool) => pool.destroy()));
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

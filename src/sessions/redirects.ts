@@ -98,13 +98,19 @@ export abstract class SessionRedirectMixin {
     if (netrc) prepared.prepareAuth(netrc);
   }
 
-  /** Proxies re-selected for the new URL; Proxy-Authorization rebuilt, never sent into a tunnel. */
+  /**
+   * Proxies re-selected for the new URL; Proxy-Authorization rebuilt for an HTTP(S) proxy only,
+   * never sent into a tunnel nor through a SOCKS proxy.
+   */
   rebuildProxies(prepared: PreparedRequest, proxies: ProxiesMap | null | undefined): ProxiesMap {
     const scheme = parseUrl(prepared.url!).scheme ?? '';
     const newProxies = resolveProxies(prepared, proxies ?? null, this.trustEnv);
     prepared.headers.delete('Proxy-Authorization');
     const proxy = newProxies[scheme];
-    if (proxy && !scheme.startsWith('https')) {
+    // Only an HTTP(S) proxy reads this header, in an absolute-form request. A SOCKS proxy takes
+    // its credentials in the SOCKS handshake: the header would go on to the origin (requests
+    // has that flaw; we do not copy it). Inside a CONNECT tunnel it would reach the origin too.
+    if (proxy && scheme === 'http' && /^https?:\/\//i.test(proxy)) {
       const [username, password] = getAuthFromUrl(proxy);
       if (username && password)
         prepared.headers.set('Proxy-Authorization', basicAuthStr(username, password));

@@ -451,7 +451,8 @@ async function sendTimed(
   start: number,
 ): Promise<Response> {
   const r = await adapter.send(request, options);
-  r.elapsed = performance.now() - start;
+  // HTTPAdapter measures up to the headers (requests' elapsed); other adapters get the call.
+  if (r.elapsed === 0) r.elapsed = performance.now() - start;
   return r;
 }
 

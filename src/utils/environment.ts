@@ -3,27 +3,32 @@
  * and again only when one of the variables it uses changes: enumerating `process.env` costs far
  * more than the request it would configure. A `<scheme>_proxy` variable for a scheme other than
  * http, https and all is seen when any watched variable changes, or when `refreshEnvironment()`
- * is called. They are checked once per turn of the event loop: a change is seen by requests that
- * start in a later turn (after any awaited I/O), or at once after `refreshEnvironment()`. netrc files are looked for at most once a second (utils/netrc.ts).
+ * is called. The proxy and CA bundle variables are compared on every call, as requests reads
+ * `os.environ` per call (a variable set just before a call is used by it); the others (no_proxy,
+ * REQUEST_METHOD, NETRC, HOME) once per turn of the event loop, since each `process.env` read
+ * costs a native call. netrc files are looked for at most once a second (utils/netrc.ts).
  */
 import { forgetNetrcFiles, netrcLocations } from './netrc.js';
 import { proxiesFromEnvironment } from './proxies.js';
 
 const WATCHED = [
+  // Compared on every call (the first PER_CALL): what selects a proxy or a CA bundle.
   'http_proxy',
   'HTTP_PROXY',
   'https_proxy',
   'HTTPS_PROXY',
   'all_proxy',
   'ALL_PROXY',
+  'REQUESTS_CA_BUNDLE',
+  'CURL_CA_BUNDLE',
+  // Compared once per turn of the event loop.
   'no_proxy',
   'NO_PROXY',
   'REQUEST_METHOD',
-  'REQUESTS_CA_BUNDLE',
-  'CURL_CA_BUNDLE',
   'NETRC',
   'HOME',
 ] as const;
+const PER_CALL = 8;
 
 export interface EnvironmentSnapshot {
   /** A copy of process.env as it was read. */
@@ -48,14 +53,15 @@ function endTurn(): void {
 
 /** The current snapshot, re-read when a watched variable changed. */
 export function environment(): EnvironmentSnapshot {
-  // One check per turn of the event loop: requests start in turns of their own (each awaited
-  // response arrives as I/O), and reading 13 variables per request costs more than it is worth.
-  if (checkedThisTurn) return snapshot!;
-  checkedThisTurn = true;
-  setImmediate(endTurn);
+  // The proxy and CA variables on every call; the rest once per turn of the event loop.
+  const count = checkedThisTurn && snapshot !== null ? PER_CALL : WATCHED.length;
+  if (!checkedThisTurn) {
+    checkedThisTurn = true;
+    setImmediate(endTurn);
+  }
   const env = process.env;
   let changed = snapshot === null;
-  for (let i = 0; i < WATCHED.length; i++) {
+  for (let i = 0; i < count; i++) {
     const value = env[WATCHED[i]!];
     if (value !== seen[i]) {
       seen[i] = value;

@@ -123,11 +123,11 @@ describe('messages and classes at the edges', () => {
     await server.close();
   });
 
-  test('CLI: a bad -t is a usage error (exit 2), not a stack trace', async () => {
+  test('CLI: a bad --timeout is a usage error (exit 2), not a stack trace', async () => {
     const err: string[] = [];
     const sink = { out: () => {}, err: (s: string) => void err.push(s) };
-    assert.equal(await main(['http://127.0.0.1:9/', '-t', 'abc'], sink), 2);
-    assert.equal(await main(['http://127.0.0.1:9/', '-t', '0'], sink), 2);
+    assert.equal(await main(['http://127.0.0.1:9/', '--timeout', 'abc'], sink), 2);
+    assert.equal(await main(['http://127.0.0.1:9/', '--timeout', '0'], sink), 2);
     assert.match(err[0]!, /usage: requests-ts/);
   });
 

@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
 function run(args: string[]): string {
@@ -43,6 +44,28 @@ describe('the built package', () => {
     }
     assert.deepEqual(cjs.names, esm.names);
     assert.ok(esm.names.includes('HTTPAdapter'));
+  });
+
+  test('optional parts load when first needed, from ESM and CommonJS', () => {
+    const optional = ['socks', 'chardet', 'fzstd', 'tough-cookie'];
+    const loaded = `{ const c = Object.keys(require.cache); console.log(JSON.stringify(${JSON.stringify(optional)}.filter((p) => c.some((f) => f.includes('/node_modules/' + p + '/'))))); }`;
+    const cjs = run([
+      '-e',
+      `const m = require('requests-ts'); ${loaded} new m.Session().cookies.set('a', 'b'); ${loaded}`,
+    ]);
+    assert.equal(cjs, '[]\n["tough-cookie"]\n');
+    const esm = run([
+      '--input-type=module',
+      '-e',
+      `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url); const m = await import('requests-ts'); ${loaded} m.Response.prototype; new m.Session().cookies.set('a', 'b'); ${loaded}`,
+    ]);
+    assert.equal(esm, '[]\n["tough-cookie"]\n');
+    // and no module of the ESM build imports them statically
+    for (const f of readdirSync('dist/esm', { recursive: true, encoding: 'utf8' })) {
+      if (!f.endsWith('.js')) continue;
+      const text = readFileSync(join('dist/esm', f), 'utf8');
+      for (const p of optional) assert.ok(!text.includes(`from '${p}'`), `${f} imports ${p}`);
+    }
   });
 
   test('the default User-Agent carries the package version', async () => {

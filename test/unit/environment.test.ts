@@ -14,15 +14,35 @@ describe('environment snapshot', () => {
     assert.equal(environment(), environment());
   });
 
-  test('is read again as soon as a watched variable changed, from the next turn on', async () => {
+  test('a proxy or CA variable set just before a call is used by that call (as requests)', () => {
     const before = environment();
     process.env['https_proxy'] = 'http://127.0.0.1:3128';
-    assert.equal(environment(), before, 'one check per turn of the event loop');
-    await new Promise((resolve) => setImmediate(resolve));
     const after = environment();
     assert.notEqual(after, before);
     assert.equal(after.proxies['https'], 'http://127.0.0.1:3128');
     assert.equal(after.hasProxies, true);
+    const savedCa = process.env['REQUESTS_CA_BUNDLE'];
+    process.env['REQUESTS_CA_BUNDLE'] = '/tmp/ca-set-just-now.pem';
+    try {
+      assert.equal(environment().caBundle, '/tmp/ca-set-just-now.pem');
+    } finally {
+      if (savedCa === undefined) delete process.env['REQUESTS_CA_BUNDLE'];
+      else process.env['REQUESTS_CA_BUNDLE'] = savedCa;
+    }
+  });
+
+  test('no_proxy, NETRC and HOME are seen from the next turn on', async () => {
+    const saved = process.env['NETRC'];
+    const before = environment();
+    process.env['NETRC'] = '/tmp/netrc-set-just-now';
+    try {
+      assert.equal(environment(), before, 'checked once per turn');
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.ok(environment().netrcLocations.includes('/tmp/netrc-set-just-now'));
+    } finally {
+      if (saved === undefined) delete process.env['NETRC'];
+      else process.env['NETRC'] = saved;
+    }
   });
 
   test('other *_proxy variables are picked up on refreshEnvironment()', () => {
