@@ -7,7 +7,7 @@
  */
 
 import type { Cookie, CookieJar } from 'tough-cookie';
-import { cookieCompare } from 'tough-cookie';
+import { toughCookie } from './_internal/optional.js';
 import {
   ANY_HOST,
   anyHostCookies,
@@ -33,6 +33,8 @@ export type { CookieOptions, JarCookie } from './utils/cookie-attrs.js';
 /** Several cookies match a name and no domain/path narrowed it (requests' `CookieConflictError`). */
 export class CookieConflictError extends Error {
   override name = 'CookieConflictError';
+  /** Stable, for structured logs. */
+  readonly code = 'ERR_COOKIE_CONFLICT';
 }
 
 /** Narrows a lookup; a leading dot on `domain` is ignored on both sides. */
@@ -83,6 +85,32 @@ export class RequestsCookieJar implements Iterable<JarCookie> {
     this.#version++;
     store.memo.clear();
     return store;
+  }
+
+  /**
+   * A jar over a tough-cookie `CookieJar`: one that keeps its cookies in memory is shared live
+   * (cookies a Session receives land in it); one over another synchronous store is copied.
+   * @throws {TypeError} for a jar over an asynchronous store, which a request cannot wait on.
+   * @example s.cookies = RequestsCookieJar.fromTough(new CookieJar());
+   */
+  static fromTough(tough: CookieJar): RequestsCookieJar {
+    const jar = new RequestsCookieJar();
+    const store = tough.store as { idx?: unknown; synchronous?: boolean };
+    if (typeof store.idx === 'object' && store.idx !== null) {
+      jar.#store = { tough, memo: new Map(), escaped: true };
+      return jar;
+    }
+    if (!store.synchronous) {
+      throw new TypeError(
+        'cookies: a tough-cookie CookieJar over an asynchronous store cannot be used; pass one over a MemoryCookieStore or a synchronous store',
+      );
+    }
+    const target = jar.#writable().tough.store;
+    for (const c of tough.serializeSync()?.cookies ?? []) {
+      const cookie = toughCookie().Cookie.fromJSON(c);
+      if (cookie) target.putCookie(cookie, () => {});
+    }
+    return jar;
   }
 
   /** Shares `other`'s cookies (an escaped store is copied: it may change behind our back). */
@@ -308,7 +336,7 @@ export class RequestsCookieJar implements Iterable<JarCookie> {
       return none; // an invalid URL
     }
     const anyHost = anyHostCookies(store, url, now);
-    if (anyHost.length > 0) cookies = cookies.concat(anyHost).sort(cookieCompare);
+    if (anyHost.length > 0) cookies = cookies.concat(anyHost).sort(toughCookie().cookieCompare);
     if (cookies.length === 0) return none;
     let header = cookies[0]!.cookieString();
     for (let i = 1; i < cookies.length; i++) header += `; ${cookies[i]!.cookieString()}`;
@@ -339,9 +367,13 @@ export class RequestsCookieJar implements Iterable<JarCookie> {
     }
   }
 
-  /** `<RequestsCookieJar[<Cookie a=1 for example.org/>]>`, as `str(jar)` in requests. */
+  /**
+   * `<RequestsCookieJar[<Cookie a=[redacted] for example.org/>]>`: requests' `str(jar)` with each
+   * value redacted, so a printed or logged jar never shows a session cookie. `toJSON()` and
+   * `get()` give the values.
+   */
   toString(): string {
-    const items = Array.from(this, (c) => `<Cookie ${c.name}=${c.value} for ${c.domain}${c.path}>`);
+    const items = Array.from(this, (c) => `<Cookie ${c.name}=[redacted] for ${c.domain}${c.path}>`);
     return `<RequestsCookieJar[${items.join(', ')}]>`;
   }
 
@@ -369,6 +401,53 @@ export function cookiejarFromDict(
     if (existing === null || !existing.has(name)) jar.set(name, record[name]!);
   }
   return jar;
+}
+
+/** A tough-cookie `CookieJar` (from this package's tough-cookie or another copy of it). */
+export function isToughJar(value: unknown): value is CookieJar {
+  const v = value as Partial<CookieJar> | null;
+  return (
+    typeof v?.getCookieStringSync === 'function' &&
+    typeof v.setCookieSync === 'function' &&
+    typeof v.store === 'object'
+  );
+}
+
+/**
+ * `cookies` as a jar: a RequestsCookieJar as it is, a tough-cookie CookieJar through
+ * {@link RequestsCookieJar.fromTough}, a name → value record or Map copied.
+ * @throws {TypeError} for anything else, or a value that is not a string, so that no
+ *   `[object Object]` is sent.
+ */
+export function toCookieJar(cookies: unknown, option = 'cookies'): RequestsCookieJar {
+  if (cookies instanceof RequestsCookieJar) return cookies;
+  if (cookies == null) return new RequestsCookieJar();
+  if (isToughJar(cookies)) return RequestsCookieJar.fromTough(cookies);
+  const proto = typeof cookies === 'object' ? Object.getPrototypeOf(cookies) : undefined;
+  let entries: Iterable<[string, unknown]>;
+  if (cookies instanceof Map) entries = cookies;
+  else if (proto === Object.prototype || proto === null) entries = Object.entries(cookies);
+  else {
+    throw new TypeError(
+      `${option} must be a record of name -> value, a Map, a RequestsCookieJar or a tough-cookie CookieJar; got ${describeValue(cookies)}`,
+    );
+  }
+  const jar = new RequestsCookieJar();
+  for (const [name, value] of entries) {
+    if (value == null) continue;
+    if (typeof value !== 'string' && typeof value !== 'number') {
+      throw new TypeError(
+        `${option}[${JSON.stringify(name)}] must be a string; got ${describeValue(value)}`,
+      );
+    }
+    jar.set(name, String(value));
+  }
+  return jar;
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return typeof value;
+  return value.constructor?.name ?? 'object';
 }
 
 /**

@@ -3,6 +3,8 @@
  * and `models.py` `iter_content`). HTTPAdapter.send uses it for everything up to the headers;
  * Response uses it, with `streaming: true`, while the body is read.
  */
+
+import { brand } from './_internal/brand.js';
 import {
   ClosedPoolError,
   ConnectTimeoutError,
@@ -49,6 +51,15 @@ export interface TranslateContext {
   streaming?: boolean | undefined;
 }
 
+/**
+ * A read timeout where requests raises ConnectionError (a stall while the body is read; a read
+ * timeout after the retries ran out): a ReadTimeout and a Timeout, and a ConnectionError too, so
+ * both `catch` idioms see it (shared/API.md, Errors). Its name and code stay ReadTimeout's.
+ */
+class ReadTimeoutConnectionError extends ReadTimeout {}
+brand(ReadTimeoutConnectionError, 'ReadTimeoutConnectionError', [ConnectionError]);
+Object.defineProperty(ReadTimeoutConnectionError, 'name', { value: 'ReadTimeout' });
+
 type ExceptionClass = new (
   message: string,
   options: { request?: PreparedRequest | null; response?: Response | null; cause?: unknown },
@@ -74,6 +85,7 @@ const DIRECT: ReadonlyArray<readonly [Function, ExceptionClass]> = [
 /** What the last cause of a MaxRetryError becomes, as requests' `send` decides. */
 const BY_RETRY_REASON: ReadonlyArray<readonly [Function, ExceptionClass]> = [
   [ConnectTimeoutError, ConnectTimeout],
+  [ReadTimeoutError, ReadTimeoutConnectionError],
   [ResponseError, RetryError],
   [PoolProxyError, ProxyError],
   [PoolSSLError, SSLError],
@@ -99,6 +111,9 @@ export function translatePoolError(err: unknown, ctx: TranslateContext = {}): Er
   if (!(err instanceof PoolBaseError)) {
     // Anything else is either the caller's own error (a signal's reason, a hook's throw) or a bug.
     return err instanceof Error ? err : new ConnectionError(String(err), options);
+  }
+  if (ctx.streaming && err instanceof ReadTimeoutError) {
+    return new ReadTimeoutConnectionError(err.message, options);
   }
   const cls = lookup(DIRECT, err);
   if (cls) return new cls(err.message, options);

@@ -5,6 +5,9 @@
 
 import { VERSION } from './_internal/version.js';
 import { BaseAdapter } from './adapters/base-adapter.js';
+import { FileCache } from './adapters/cache/file-cache.js';
+import { MemoryCache } from './adapters/cache/store.js';
+import { CacheAdapter } from './adapters/cache-adapter.js';
 import { HTTPAdapter } from './adapters/http-adapter.js';
 import { MockAdapter } from './adapters/mock-adapter.js';
 import { del, get, head, options, patch, post, put, request } from './api.js';
@@ -34,22 +37,45 @@ import { getEnvironProxies, selectProxy, shouldBypassProxies } from './utils/pro
 import { requoteUri } from './utils/url.js';
 
 export type { SendOptions } from './adapters/base-adapter.js';
+export type { CachedResponse } from './adapters/cache/policy.js';
+export type { CacheStore, MemoryCacheOptions } from './adapters/cache/store.js';
+export type { CacheAdapterOptions } from './adapters/cache-adapter.js';
 export type { HTTPAdapterOptions } from './adapters/http-adapter.js';
 export type { MockAdapterOptions, MockRoute } from './adapters/mock-adapter.js';
 export type { AuthInput } from './auth.js';
 export * from './errors.js';
 export type { HooksInput, ResponseHook } from './hooks.js';
-export type { RequestOptions, SessionSendOptions } from './sessions/session.js';
+export type { ServerSentEvent } from './models/event-stream.js';
+export type { RequestAttemptMessage, RequestRetryMessage } from './pool/diagnostics.js';
+export type {
+  RequestEndMessage,
+  RequestErrorMessage,
+  RequestRedirectMessage,
+  RequestStartMessage,
+} from './sessions/diagnostics.js';
+export type { EventsOptions } from './sessions/events.js';
+export type {
+  HTTPMethod,
+  ProxiesInput,
+  RequestOptions,
+  SessionOptions,
+  SessionSendOptions,
+  StreamRequestOptions,
+  StreamResponse,
+  UrlInput,
+} from './sessions/session.js';
 export type { TimeoutInput, TimeoutOptions } from './timeout.js';
 export {
   AuthBase,
   BaseAdapter,
+  CacheAdapter,
   CaseInsensitiveDict,
   CookieConflictError,
   codes,
   cookiejarFromDict,
   del,
   del as delete,
+  FileCache,
   fileFromPath,
   get,
   getEncodingFromHeaders,
@@ -60,6 +86,7 @@ export {
   HTTPDigestAuth,
   HTTPProxyAuth,
   head,
+  MemoryCache,
   MockAdapter,
   mergeCookies,
   options,
@@ -99,6 +126,9 @@ const requests = {
   HTTPAdapter,
   BaseAdapter,
   MockAdapter,
+  CacheAdapter,
+  MemoryCache,
+  FileCache,
   Retry,
   RequestHistory,
   TimeoutConfig,

@@ -6,6 +6,7 @@
  */
 
 import { parseHttpDate } from './_internal/http-date.js';
+import { checkOptionKeys, optionKeys } from './_internal/options.js';
 import {
   ConnectTimeoutError,
   MaxRetryError,
@@ -46,45 +47,67 @@ export class RequestHistory {
 }
 
 export interface RetryOptions {
-  /** Retries of any kind; takes precedence over the others. `null` = no limit; `false` = no retries, errors raised as they are, redirects not followed. @default 10 */
+  /** Retries of any kind; takes precedence over the others. `null` = no limit; `false` = no retries, errors raised as they are, redirects not followed. @default 10 @example { total: 3 } */
   total?: number | false | null;
-  /** Retries on errors before the request reached the server. `false` raises them. @default null */
+  /** Retries on errors before the request reached the server. `false` raises them. @default null @example { connect: 2 } */
   connect?: number | false | null;
-  /** Retries on errors after the request was sent. `false` raises them. @default null */
+  /** Retries on errors after the request was sent. `false` raises them. @default null @example { read: false } */
   read?: number | false | null;
-  /** Redirects to follow. `false` = none, and the 3xx response is returned. @default null */
+  /** Redirects to follow. `false` = none, and the 3xx response is returned. @default null @example { redirect: 5 } */
   redirect?: number | false | null;
-  /** Retries on a status of `statusForcelist` (or Retry-After). @default null */
+  /** Retries on a status of `statusForcelist` (or Retry-After). @default null @example { status: 3 } */
   status?: number | false | null;
-  /** Retries on any other error. @default null */
+  /** Retries on any other error. @default null @example { other: 0 } */
   other?: number | false | null;
-  /** Methods retried after a read error or a bad status (upper-cased). `null` = every method. @default Retry.DEFAULT_ALLOWED_METHODS */
+  /** Methods retried after a read error or a bad status (upper-cased). `null` = every method. @default Retry.DEFAULT_ALLOWED_METHODS @example { allowedMethods: ['GET', 'PUT'] } */
   allowedMethods?: Iterable<string> | null;
-  /** Statuses that force a retry when the method is allowed. @default none */
+  /** Statuses that force a retry when the method is allowed. @default none @example { statusForcelist: [502, 503, 504] } */
   statusForcelist?: Iterable<number> | null;
-  /** ms; the sleep before retry n (n >= 2 consecutive errors) is factor * 2^(n-1). @default 0 */
+  /** ms; the sleep before retry n (n >= 2 consecutive errors) is factor * 2^(n-1). @default 0 @example { backoffFactor: 200 } */
   backoffFactor?: number;
-  /** Longest backoff, ms. @default 120_000 */
+  /** Longest backoff, ms. @default 120_000 @example { backoffMax: 10_000 } */
   backoffMax?: number;
-  /** Up to this many ms of random jitter are added to each backoff. @default 0 */
+  /** Up to this many ms of random jitter are added to each backoff. @default 0 @example { backoffJitter: 100 } */
   backoffJitter?: number;
-  /** Throw MaxRetryError when redirects run out, rather than return the 3xx. @default true */
+  /** Throw MaxRetryError when redirects run out, rather than return the 3xx. @default true @example { raiseOnRedirect: false } */
   raiseOnRedirect?: boolean;
-  /** Throw MaxRetryError when status retries run out, rather than return the response. @default true */
+  /** Throw MaxRetryError when status retries run out, rather than return the response. @default true @example { raiseOnStatus: false } */
   raiseOnStatus?: boolean;
-  /** The tries so far, oldest first. @default [] */
+  /** The tries so far, oldest first. @default [] @example { history: [] } */
   history?: readonly RequestHistory[];
-  /** Honour Retry-After on 413, 429 and 503. @default true */
+  /** Honour Retry-After on 413, 429 and 503. @default true @example { respectRetryAfterHeader: false } */
   respectRetryAfterHeader?: boolean;
-  /** Longest Retry-After wait honoured, ms (6 hours). @default 21_600_000 */
+  /** Longest Retry-After wait honoured, ms (6 hours). @default 21_600_000 @example { retryAfterMax: 60_000 } */
   retryAfterMax?: number;
-  /** Headers dropped when a redirect leaves the origin (compared lower-case). @default Retry.DEFAULT_REMOVE_HEADERS_ON_REDIRECT */
+  /** Headers dropped when a redirect leaves the origin (compared lower-case). @default Retry.DEFAULT_REMOVE_HEADERS_ON_REDIRECT @example { removeHeadersOnRedirect: ['authorization', 'x-api-key'] } */
   removeHeadersOnRedirect?: Iterable<string>;
-  /** Time source and sleep. @default the real clock */
+  /** Time source and sleep. @default the real clock @example { clock: fakeClock } */
   clock?: RetryClock;
-  /** Ours: the random source of the jitter, in [0, 1). @default Math.random */
+  /** Ours: the random source of the jitter, in [0, 1). @default Math.random @example { random: () => 0.5 } */
   random?: () => number;
 }
+
+const RETRY_KEYS = optionKeys<RetryOptions>({
+  total: true,
+  connect: true,
+  read: true,
+  redirect: true,
+  status: true,
+  other: true,
+  allowedMethods: true,
+  statusForcelist: true,
+  backoffFactor: true,
+  backoffMax: true,
+  backoffJitter: true,
+  raiseOnRedirect: true,
+  raiseOnStatus: true,
+  history: true,
+  respectRetryAfterHeader: true,
+  retryAfterMax: true,
+  removeHeadersOnRedirect: true,
+  clock: true,
+  random: true,
+});
 
 type Count = number | false | null;
 type Counters = { total: Count; connect: Count; read: Count; status: Count; other: Count };
@@ -244,6 +267,8 @@ export class Retry {
 
   constructor(options: RetryOptions = {}) {
     const defaults = new.target as typeof Retry;
+    // A subclass may take options of its own: only Retry itself knows the full set.
+    if (new.target === Retry) checkOptionKeys(options, RETRY_KEYS, 'Retry option');
     this.total = countOption('total', options.total, 10);
     this.connect = countOption('connect', options.connect, null);
     this.read = countOption('read', options.read, null);

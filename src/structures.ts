@@ -1,3 +1,5 @@
+import { INSPECT, redactHeaders } from './_internal/redact.js';
+
 /**
  * A Map-like dictionary whose keys compare case-insensitively (requests' `CaseInsensitiveDict`).
  * Iteration yields the keys in the case they were last set with.
@@ -66,12 +68,13 @@ export class CaseInsensitiveDict<V = string> implements Iterable<[string, V]> {
     for (const [, v] of this.#store.values()) yield v;
   }
 
-  entries(): IterableIterator<[string, V]> {
-    return this.#store.values();
+  /** Pairs in the caller's case; each pair is a fresh copy, never the dict's own entry. */
+  *entries(): IterableIterator<[string, V]> {
+    for (const [k, v] of this.#store.values()) yield [k, v];
   }
 
   [Symbol.iterator](): IterableIterator<[string, V]> {
-    return this.#store.values();
+    return this.entries();
   }
 
   forEach(fn: (value: V, key: string, dict: this) => void): void {
@@ -95,14 +98,33 @@ export class CaseInsensitiveDict<V = string> implements Iterable<[string, V]> {
     return true;
   }
 
-  /** A plain record with the caller's case. */
-  toJSON(): Record<string, V> {
+  /** A plain record with the caller's case, every value as it is (what goes on the wire). */
+  toRecord(): Record<string, V> {
     const out: Record<string, V> = {};
     for (const [k, v] of this.#store.values()) out[k] = v;
     return out;
   }
 
+  /**
+   * A plain record for `JSON.stringify`, with the values of Authorization, Proxy-Authorization
+   * and Cookie as `[redacted]`, so a logged header dict never shows a credential. Use
+   * `toRecord()` for the values themselves.
+   */
+  toJSON(): Record<string, V> {
+    return redactHeaders(this.#store.values()) as Record<string, V>;
+  }
+
   get [Symbol.toStringTag](): string {
     return 'CaseInsensitiveDict';
+  }
+
+  /**
+   * `CaseInsensitiveDict(2) { 'Content-Type' => 'text/plain', Authorization => '[redacted]' }`:
+   * its entries, with the values of Authorization, Proxy-Authorization and Cookie redacted.
+   */
+  [INSPECT](depth: number, opts: object, inspect?: (v: unknown, o?: object) => string): string {
+    const shown = new Map(Object.entries(redactHeaders(this.#store.values())));
+    if (depth < 0 || !inspect) return `CaseInsensitiveDict(${this.size})`;
+    return `CaseInsensitiveDict(${this.size}) ${inspect(shown, opts).replace(/^Map\(\d+\) /, '')}`;
   }
 }

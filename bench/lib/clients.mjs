@@ -47,6 +47,48 @@ async function undiciRequest({ origin, connections }) {
   };
 }
 
+/** undici.request on undici's default Agent, as most users call it. */
+async function undiciAgent({ origin }) {
+  const { request } = await import('undici');
+  return {
+    async get(path) {
+      const { body } = await request(origin + path);
+      return (await body.arrayBuffer()).byteLength;
+    },
+    close: async () => {},
+  };
+}
+
+/**
+ * The floor: undici's Pool.dispatch with a bare handler that only counts the body bytes. No
+ * client built on undici can cost less; requests-ts's pool is built on this layer.
+ */
+async function undiciDispatch({ origin, connections }) {
+  const { Pool } = await import('undici');
+  const pool = new Pool(origin, { connections });
+  const get = (path) =>
+    new Promise((resolve, reject) => {
+      let n = 0;
+      pool.dispatch(
+        { origin, path, method: 'GET' },
+        {
+          onRequestStart() {},
+          onResponseStart() {},
+          onResponseData(_controller, chunk) {
+            n += chunk.length;
+          },
+          onResponseEnd() {
+            resolve(n);
+          },
+          onResponseError(_controller, err) {
+            reject(err);
+          },
+        },
+      );
+    });
+  return { get, close: () => pool.close() };
+}
+
 async function globalFetch({ origin }) {
   return {
     get: async (path) => (await (await fetch(origin + path)).arrayBuffer()).byteLength,
@@ -110,7 +152,9 @@ async function nodeHttp({ origin, connections }) {
 
 /** Client name -> factory. `requests-ts+features` = retries 3 and a cookie sent back. */
 export const CLIENTS = {
+  'undici.dispatch': undiciDispatch,
   'undici.request': undiciRequest,
+  'undici.request (Agent)': undiciAgent,
   'requests-ts': requestsTs,
   'requests-ts+features': (o) => requestsTs({ ...o, features: true }),
   fetch: globalFetch,

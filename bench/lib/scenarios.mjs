@@ -1,7 +1,9 @@
 // What the bench measures, and for how long. Durations in ms.
 
 export const PEERS = [
+  'undici.dispatch',
   'undici.request',
+  'undici.request (Agent)',
   'requests-ts',
   'fetch',
   'axios',
@@ -32,6 +34,15 @@ export const SCENARIOS = [
     concurrency: 64,
     connections: 16,
     clients: PEERS,
+    warm: 4_000,
+  },
+  {
+    name: 'concurrent-256',
+    title: '256 in flight over 16 connections, 13 B body (GC pressure)',
+    ...SMALL,
+    concurrency: 256,
+    connections: 16,
+    clients: ['undici.dispatch', 'undici.request', 'requests-ts'],
     warm: 4_000,
   },
   {

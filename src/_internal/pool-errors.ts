@@ -2,23 +2,24 @@
  * The pool layer's errors: our urllib3's `exceptions.py`. They know nothing of requests' classes;
  * HTTPAdapter translates them, in one table, into requests' exceptions.
  */
-import { redactUrl } from './redact.js';
+import { hidden, redactText, redactUrl } from './redact.js';
 
 /** Base of every pool-layer error (urllib3's `HTTPError`). */
 export class PoolBaseError extends Error {
   override name = 'PoolBaseError';
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(redactText(message), options);
   }
 }
 
 /** Errors tied to one URL (urllib3's `RequestError`). */
 export class PoolRequestError extends PoolBaseError {
   override name = 'PoolRequestError';
-  readonly url: string;
+  // Not enumerable: the URL may hold a password, and a printed error must not show it.
+  declare readonly url: string;
   constructor(url: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.url = url;
+    hidden(this, 'url', url);
   }
 }
 
@@ -107,8 +108,9 @@ export class PoolUnrewindableBodyError extends PoolBaseError {
 /** The retries ran out; `reason` is the error that caused the last try. */
 export class MaxRetryError extends PoolRequestError {
   override name = 'MaxRetryError';
-  readonly reason: Error | null;
-  readonly pool: unknown;
+  // Not enumerable: printing the error must not print the whole pool (or its proxy headers).
+  declare readonly reason: Error | null;
+  declare readonly pool: unknown;
   constructor(pool: unknown, url: string, reason: Error | null = null) {
     const cause = reason ? `${reason.name}(${JSON.stringify(reason.message)})` : 'None';
     // "HTTPConnectionPool(host='h', port=1): " as urllib3 starts it, when the pool can say so.
@@ -116,8 +118,8 @@ export class MaxRetryError extends PoolRequestError {
     super(url, `${where}Max retries exceeded with url: ${redactUrl(url)} (Caused by ${cause})`, {
       cause: reason ?? undefined,
     });
-    this.reason = reason;
-    this.pool = pool;
+    hidden(this, 'reason', reason);
+    hidden(this, 'pool', pool);
   }
 }
 

@@ -3,7 +3,9 @@
  * PreparedRequest into `urlopen` arguments, and pool errors into requests' exceptions (through
  * the one table of error-table.ts).
  */
+import { checkOptionKeys, optionKeys } from '../_internal/options.js';
 import { TotalTimeoutError } from '../_internal/pool-errors.js';
+import { installView, RedactedKeyMap } from '../_internal/redact.js';
 import { basicAuthStr } from '../auth.js';
 import { translatePoolError } from '../error-table.js';
 import { InvalidProxyURL } from '../errors.js';
@@ -15,7 +17,7 @@ import { ProxyManager } from '../pool/proxy-manager.js';
 import { type CertInput, type TlsSettings, tlsSettingsFrom } from '../pool/tls.js';
 import type { RawResponse, UrlopenOptions } from '../pool/types.js';
 import { Retry } from '../retry.js';
-import { TimeoutConfig } from '../timeout.js';
+import { MAX_TIMER_MS, TimeoutConfig } from '../timeout.js';
 import {
   getAuthFromUrl,
   MALFORMED_PROXY_URL,
@@ -29,28 +31,39 @@ import { BaseAdapter, type SendOptions } from './base-adapter.js';
 import { buildResponse } from './build-response.js';
 
 export interface HTTPAdapterOptions {
-  /** How many connection pools (origins and TLS settings) to keep. @default 10 */
+  /** How many connection pools (origins and TLS settings) to keep. @default 10 @example { poolConnections: 20 } */
   poolConnections?: number;
-  /** Kept-alive connections per pool. @default 10 */
+  /** Kept-alive connections per pool. @default 10 @example { poolMaxsize: 32 } */
   poolMaxsize?: number;
-  /** A count (`Retry.from(n)`) or a Retry. @default 0, i.e. new Retry({ total: 0, read: false }) */
+  /** A count (`Retry.from(n)`) or a Retry. @default 0, i.e. new Retry({ total: 0, read: false }) @example { maxRetries: new Retry({ total: 3, backoffFactor: 200 }) } */
   maxRetries?: number | Retry | null;
-  /** Wait for a free connection instead of opening an extra one. @default false */
+  /** Wait for a free connection instead of opening an extra one. @default false @example { poolBlock: true } */
   poolBlock?: boolean;
-  /** Ours: speak HTTP/2 when the server offers it over TLS. @default false */
+  /** Ours: speak HTTP/2 when the server offers it over TLS. @default false @example { http2: true } */
   http2?: boolean;
-  /** Ours: how long an idle kept-alive connection stays open, ms. @default 4_000 */
+  /** Ours: how long an idle kept-alive connection stays open, ms. @default 4_000 @example { keepAliveTimeout: 30_000 } */
   keepAliveTimeout?: number;
-  /** Ours: largest decoded body accepted, bytes; `null` = no limit. @default null */
+  /** Ours: largest decoded body accepted, bytes; `null` = no limit. @default null @example { maxResponseSize: 50_000_000 } */
   maxResponseSize?: number | null;
   /**
    * Ours: with `Expect: 100-continue`, how long to wait for `100 Continue` before sending the
-   * body anyway, ms; `null` waits as long as the server takes. @default 1_000
+   * body anyway, ms; `null` waits as long as the server takes. @default 1_000 @example { expectContinueTimeout: 500 }
    */
   expectContinueTimeout?: number | null;
 }
 
 const DEFAULT_RETRIES = new Retry({ total: 0, read: false });
+
+const ADAPTER_KEYS = optionKeys<HTTPAdapterOptions>({
+  poolConnections: true,
+  poolMaxsize: true,
+  maxRetries: true,
+  poolBlock: true,
+  http2: true,
+  keepAliveTimeout: true,
+  maxResponseSize: true,
+  expectContinueTimeout: true,
+});
 
 /**
  * The built-in HTTP(S) transport, with pooling and retries as requests + urllib3 have them.
@@ -64,20 +77,26 @@ export class HTTPAdapter extends BaseAdapter {
   readonly config: Readonly<Required<HTTPAdapterOptions>>;
   poolManager!: PoolManager;
   /** One ProxyManager per proxy URL (and TLS settings). */
-  readonly proxyManager = new Map<string, ProxyManager>();
+  readonly proxyManager: Map<string, ProxyManager> = new RedactedKeyMap<ProxyManager>();
 
   constructor(options: HTTPAdapterOptions = {}) {
     super();
+    // A subclass may take options of its own: only HTTPAdapter itself knows the full set.
+    if (new.target === HTTPAdapter) checkOptionKeys(options, ADAPTER_KEYS, 'HTTPAdapter option');
     const {
       poolConnections = 10,
       poolMaxsize = 10,
       maxRetries = 0,
       poolBlock = false,
       http2 = false,
-      keepAliveTimeout = 4_000,
       maxResponseSize = null,
-      expectContinueTimeout = 1_000,
     } = options;
+    // Past 2^31-1 ms a Node timer fires at once: such a wait is no limit (or the longest one).
+    const keepAliveTimeout = Math.min(options.keepAliveTimeout ?? 4_000, MAX_TIMER_MS);
+    let expectContinueTimeout = options.expectContinueTimeout;
+    if (expectContinueTimeout === undefined) expectContinueTimeout = 1_000;
+    else if (expectContinueTimeout !== null && expectContinueTimeout > MAX_TIMER_MS)
+      expectContinueTimeout = null;
     this.maxRetries =
       maxRetries === 0 || maxRetries === null ? DEFAULT_RETRIES : Retry.from(maxRetries);
     this.config = Object.freeze({
@@ -251,7 +270,7 @@ export class HTTPAdapter extends BaseAdapter {
   ): UrlopenOptions {
     const options: UrlopenOptions = {
       body: request.bodyForSend(),
-      headers: request.headers.toJSON(),
+      headers: request.headers.toRecord(),
       timeout,
       retries: this.maxRetries,
       preloadContent: false,
@@ -271,6 +290,17 @@ export class HTTPAdapter extends BaseAdapter {
     await Promise.all(managers.map((m) => m.close()));
   }
 }
+// Printed and serialised short and redacted: settings, pools and proxies without credentials.
+installView(
+  HTTPAdapter,
+  (a) => ({
+    config: a.config,
+    maxRetries: a.maxRetries,
+    poolManager: a.poolManager,
+    proxyManager: a.proxyManager,
+  }),
+  () => '<HTTPAdapter>',
+);
 
 function isHttps(url: string): boolean {
   return url.slice(0, 6).toLowerCase() === 'https:';

@@ -9,6 +9,12 @@
  * s.mount('https://api.example.org/', mock);
  * (await s.get('https://api.example.org/items')).json(); // [{ id: 1 }]
  * mock.calls.length; // 1
+ *
+ * @example
+ * // Module-level calls (and every Session created meanwhile), as Python's `responses`:
+ * using mock = MockAdapter.activate();
+ * mock.register('GET', 'https://api.example.org/items', { json: [] });
+ * await requests.get('https://api.example.org/items');
  */
 import { STATUS_CODES } from 'node:http';
 import { ConnectionError, RequestException } from '../errors.js';
@@ -58,6 +64,15 @@ export interface MockAdapterOptions {
   passthrough?: boolean;
 }
 
+// The activated mocks, most recent last: Sessions created while one is active use it.
+const active: MockAdapter[] = [];
+
+/** The MockAdapter that new Sessions mount on `http://` and `https://`, if one is active. */
+export function activeMock(): BaseAdapter | null {
+  const mock = active[active.length - 1];
+  return mock === undefined ? null : new ActiveMockLink(mock);
+}
+
 export class MockAdapter extends BaseAdapter {
   readonly routes: MockRoute[] = [];
   /** Every request sent, in order (matched or not). */
@@ -67,6 +82,45 @@ export class MockAdapter extends BaseAdapter {
   constructor(options: MockAdapterOptions = {}) {
     super();
     this.#passthrough = options.passthrough ? new HTTPAdapter() : null;
+  }
+
+  /**
+   * A new MockAdapter that serves every Session created until it is deactivated, and so
+   * `requests.get` and the other module-level calls. Deactivate it with `using` / `await using`,
+   * or `deactivate()` in a `finally`, so that it never leaks into other tests.
+   * @example
+   * const mock = MockAdapter.activate();
+   * try {
+   *   mock.register('GET', 'https://api.example.org/', { status: 204 });
+   *   await requests.get('https://api.example.org/');
+   * } finally {
+   *   mock.deactivate();
+   * }
+   */
+  static activate(options: MockAdapterOptions = {}): MockAdapter {
+    const mock = new MockAdapter(options);
+    active.push(mock);
+    return mock;
+  }
+
+  /** Whether this mock serves new Sessions (between `activate()` and `deactivate()`). */
+  get isActive(): boolean {
+    return active.includes(this);
+  }
+
+  /** Stops serving new Sessions; a mock activated before it is served again. Idempotent. */
+  deactivate(): void {
+    const i = active.lastIndexOf(this);
+    if (i !== -1) active.splice(i, 1);
+  }
+
+  [Symbol.dispose](): void {
+    this.deactivate();
+  }
+
+  override async [Symbol.asyncDispose](): Promise<void> {
+    this.deactivate();
+    await this.close();
   }
 
   /** Adds a route; the first matching route with answers left wins. */
@@ -157,4 +211,20 @@ export class MockAdapter extends BaseAdapter {
   override async close(): Promise<void> {
     await this.#passthrough?.close();
   }
+}
+
+/**
+ * What a Session mounts while a mock is active: sends through the mock, and leaves it open when
+ * the Session closes (a module-level call closes its Session at once; the mock lives on).
+ */
+class ActiveMockLink extends BaseAdapter {
+  constructor(readonly mock: MockAdapter) {
+    super();
+  }
+
+  override send(request: PreparedRequest, options?: SendOptions): Promise<Response> {
+    return this.mock.send(request, options);
+  }
+
+  override async close(): Promise<void> {}
 }

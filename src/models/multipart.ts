@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { ReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { UnrewindableBodyError } from '../errors.js';
-import { forEachPair, type PairsInput, type ParamValue } from '../utils/url.js';
+import { checkPairValue, forEachPair, type PairsInput, type ParamValue } from '../utils/url.js';
 import {
   asBytes,
   FileFromPath,
@@ -258,6 +258,7 @@ export function encodeMultipart(
         ? (value as readonly ParamValue[])
         : [value as ParamValue];
       for (const v of values) {
+        if (v != null) checkPairValue('data', key, v);
         if (v != null)
           parts.push({ head: partHead(boundary, keyText(key), null), content: fieldBytes(v) });
       }

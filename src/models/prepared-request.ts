@@ -2,8 +2,9 @@
  * requests' `PreparedRequest`: the exact method, URL, headers and body that will be sent, built
  * by the `prepare*` steps in requests' order.
  */
+import type { CookieJar } from 'tough-cookie';
 import { type AuthInput, HTTPBasicAuth } from '../auth.js';
-import { cookiejarFromDict, getCookieHeader, RequestsCookieJar } from '../cookies.js';
+import { getCookieHeader, RequestsCookieJar, toCookieJar } from '../cookies.js';
 import { InvalidHeader, UnrewindableBodyError, URLRequired } from '../errors.js';
 import {
   defaultHooks,
@@ -36,7 +37,9 @@ import {
   openSource,
   type StreamBody,
 } from './body.js';
+import { foldFormData, isFormData } from './form-data.js';
 import { encodeMultipart, type FilesInput, hasFiles, MultipartBody } from './multipart.js';
+import { installPreparedRequestView } from './views.js';
 
 /** A prepared body: text (sent as UTF-8), bytes, a stream, a Blob, a file, or multipart. */
 export type Body = string | Uint8Array | StreamBody | MultipartBody;
@@ -54,16 +57,22 @@ export type HeadersInput =
   | null
   | undefined;
 
-/** What `cookies` accepts: a name → value record or a jar. */
-export type CookiesInput = Readonly<Record<string, string>> | RequestsCookieJar | null | undefined;
+/** What `cookies` accepts: a name → value record or Map, a RequestsCookieJar, a tough-cookie CookieJar. */
+export type CookiesInput =
+  | Readonly<Record<string, string>>
+  | ReadonlyMap<string, string>
+  | RequestsCookieJar
+  | CookieJar
+  | null
+  | undefined;
 
 /** Everything `prepare` takes (and `new Request(...)`). */
 export interface PrepareOptions {
   method?: string | null | undefined;
   url?: string | URL | null | undefined;
   headers?: HeadersInput;
-  files?: FilesInput | null | undefined;
-  data?: DataInput;
+  files?: FilesInput | FormData | null | undefined;
+  data?: DataInput | FormData;
   params?: ParamsInput;
   auth?: AuthInput | null | undefined;
   cookies?: CookiesInput;
@@ -174,7 +183,7 @@ export class PreparedRequest {
 
   /** Keeps the jar and sets the Cookie header from it, unless one is already set. */
   prepareCookies(cookies: CookiesInput): void {
-    this.cookies = cookies instanceof RequestsCookieJar ? cookies : cookiejarFromDict(cookies);
+    this.cookies = toCookieJar(cookies);
     if (this.url === null || this.headers.has('Cookie')) return;
     const header = getCookieHeader(this.cookies, this.url);
     if (header !== null) this.headers.set('Cookie', header);
@@ -185,7 +194,12 @@ export class PreparedRequest {
    * (Content-Length when known, else chunked); `files` as multipart with `data` fields first;
    * pairs form-encoded; strings and bytes as they are.
    */
-  prepareBody(data: DataInput, files?: FilesInput | null, json?: unknown): void {
+  prepareBody(
+    data: DataInput | FormData,
+    files?: FilesInput | FormData | null,
+    json?: unknown,
+  ): void {
+    if (isFormData(data) || isFormData(files)) ({ data, files } = foldFormData(data, files));
     let body: Body | null = null;
     let contentType: string | null = null;
     const kind = dataKind(data);
@@ -205,7 +219,7 @@ export class PreparedRequest {
       } else if (kind === 'raw') {
         body = typeof data === 'string' ? data : asBytes(data as ArrayBuffer | ArrayBufferView);
       } else if (kind === 'pairs') {
-        body = encodeParams(data as PairsInput);
+        body = encodeParams(data as PairsInput, 'data');
         contentType = 'application/x-www-form-urlencoded';
       }
       this.prepareContentLength(body);
@@ -334,6 +348,7 @@ export class PreparedRequest {
     return `<PreparedRequest [${this.method}]>`;
   }
 }
+installPreparedRequestView(PreparedRequest);
 
 function applyAuth(auth: AuthInput, r: PreparedRequest): unknown {
   if (Array.isArray(auth)) {

@@ -1,6 +1,7 @@
 /**
  * requests' `Request`: what the user asked for, before preparation.
  */
+
 import type { AuthInput } from '../auth.js';
 import {
   defaultHooks,
@@ -19,6 +20,7 @@ import {
   PreparedRequest,
   type PrepareOptions,
 } from './prepared-request.js';
+import { installRequestView } from './views.js';
 
 /** What `new Request(...)` takes: the options of `PreparedRequest.prepare`. */
 export type RequestInit = PrepareOptions;
@@ -34,8 +36,8 @@ export class Request {
   method: string | null | undefined;
   url: string | URL | null | undefined;
   headers: HeadersInput;
-  files: FilesInput | null | undefined;
-  data: DataInput;
+  files: FilesInput | FormData | null | undefined;
+  data: DataInput | FormData;
   json: unknown;
   params: ParamsInput;
   auth: AuthInput | null | undefined;
@@ -87,3 +89,4 @@ export class Request {
     return `<Request [${this.method}]>`;
   }
 }
+installRequestView(Request);

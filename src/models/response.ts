@@ -3,6 +3,7 @@
  * chunks and lines. A response asked for with `stream: true` keeps its body on the wire until it
  * is iterated or `await read()`; any other one was read whole before it was handed out.
  */
+
 import { redactUrl } from '../_internal/redact.js';
 import { RequestsCookieJar } from '../cookies.js';
 import { translatePoolError } from '../error-table.js';
@@ -18,8 +19,10 @@ import {
 } from '../utils/encoding.js';
 import { JsonSyntaxError, parseJson } from '../utils/json.js';
 import { type HeaderLink, parseHeaderLinks, setEntry } from '../utils/links.js';
+import { eventsOf, type ServerSentEvent } from './event-stream.js';
 import type { PreparedRequest } from './prepared-request.js';
 import { iterLinesOf, type Piece, rechunk, slices } from './response-lines.js';
+import { installResponseView } from './views.js';
 
 /** What a response knows of the adapter that produced it (requests' `connection`). */
 export interface ResponseConnection {
@@ -77,6 +80,8 @@ export class Response {
   connection: ResponseConnection | null = null;
   /** The next request of a redirect chain not followed (`allowRedirects: false`). */
   next: PreparedRequest | null = null;
+  /** Ours: true when a CacheAdapter answered from its store (after revalidation too). */
+  fromCache = false;
 
   // Made on first use: most responses never need them.
   #headers: CaseInsensitiveDict<string> | null = null;
@@ -320,6 +325,17 @@ export class Response {
     return iterLinesOf(source, delimiter);
   }
 
+  /**
+   * The server-sent events of a `text/event-stream` body, parsed as the WHATWG spec says, as
+   * they arrive (ask with `stream: true`). A last event without its blank line is dropped.
+   * @example
+   * const r = await s.get(url, { stream: true });
+   * for await (const e of r.iterEvents()) console.log(e.event, e.data);
+   */
+  iterEvents(): AsyncIterable<ServerSentEvent> {
+    return eventsOf(this.iterContent({ chunkSize: null }));
+  }
+
   /** Chunks of 128 bytes, as iterating a requests Response gives. */
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
     return this.iterContent({ chunkSize: 128 })[Symbol.asyncIterator]();
@@ -422,6 +438,7 @@ export class Response {
     return `<Response [${this.statusCode}]>`;
   }
 }
+installResponseView(Response);
 
 /**
  * A reason phrase that came as bytes read one per character: UTF-8 when they are UTF-8, as

@@ -3,6 +3,7 @@
  * proxy settings), and `urlopen` with the Retry loop. Each connection is a single-connection
  * undici Client, so the pool itself decides reuse (LIFO), overflow and blocking as urllib3 does.
  */
+
 import { ClosedPoolError } from '../_internal/pool-errors.js';
 import type { Retry } from '../retry.js';
 import { TimeoutConfig } from '../timeout.js';
@@ -27,6 +28,7 @@ import type {
   UrlopenOptions,
 } from './types.js';
 import { type Attempt, type Call, runCall } from './urlopen.js';
+import { installConnectionPoolView } from './views.js';
 import { Waiter } from './waiter.js';
 
 /** Options of a {@link ConnectionPool}. */
@@ -411,6 +413,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     await this.close();
   }
 }
+installConnectionPoolView(ConnectionPool);
 
 function positiveInteger(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 1) {

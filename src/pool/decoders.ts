@@ -5,7 +5,7 @@
  * memory. Identity bodies without a size limit pass through untouched.
  */
 import zlib from 'node:zlib';
-import { Decompress as ZstdStreamDecompress } from 'fzstd';
+import { fzstdModule } from '../_internal/optional.js';
 import { DecodeError } from '../_internal/pool-errors.js';
 import { gunzipMembers } from './gzip-members.js';
 import {
@@ -260,7 +260,7 @@ async function* nativeZstdFrames(source: Source, make: ZstdFactory, header: stri
 async function* fzstdFrames(source: Source, header: string, limit: number | null) {
   const ready: Uint8Array[] = [];
   let total = 0;
-  const decoder = new ZstdStreamDecompress((data) => {
+  const decoder = new (fzstdModule().Decompress)((data) => {
     if (data.length === 0) return;
     total += data.length;
     if (limit !== null && total > limit) throw sizeError(limit);

@@ -21,3 +21,37 @@ export const connectionDiscarded = diagnostics.channel('requests-ts:pool:connect
  * `{ pool: string, method: string, url: string, retries: string, error: unknown, status: number | null }`.
  */
 export const retrying = diagnostics.channel('requests-ts:pool:retry');
+
+/** Published on `requests-ts:request:attempt` before each try of a call on the wire. */
+export interface RequestAttemptMessage {
+  method: string;
+  /** The URL of the try, credentials redacted. */
+  url: string;
+  /** 1 for the first try, 2 for the first retry, and so on. */
+  attempt: number;
+}
+
+/** Published on `requests-ts:request:retry` when a try failed and another one will follow. */
+export interface RequestRetryMessage {
+  method: string;
+  /** The URL of the call, credentials redacted. */
+  url: string;
+  /** The try that failed, from 1. */
+  attempt: number;
+  /** The error of the failed try, or null when its status asked for a retry. */
+  error: unknown;
+  /** The status of the failed try, null when it failed with an error. */
+  status: number | null;
+}
+
+/**
+ * Each try of a call: {@link RequestAttemptMessage}.
+ * @example diagnostics_channel.subscribe('requests-ts:request:attempt', (m) => console.log(m))
+ */
+export const requestAttempt = diagnostics.channel('requests-ts:request:attempt');
+
+/**
+ * A try failed and the Retry allows another: {@link RequestRetryMessage}.
+ * @example diagnostics_channel.subscribe('requests-ts:request:retry', (m) => console.log(m))
+ */
+export const requestRetry = diagnostics.channel('requests-ts:request:retry');

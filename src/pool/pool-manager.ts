@@ -2,10 +2,12 @@
  * urllib3's PoolManager: one ConnectionPool per pool key (origin, TLS settings, proxy), at most
  * `numPools` of them, the least recently used closed (once idle) when another is needed.
  */
+
 import { ConnectionPool, type ConnectionPoolOptions } from './connection-pool.js';
 import { parseUrl, type RequestTarget } from './parse-url.js';
 import { poolKey } from './pool-key.js';
 import type { ProxySettings, RawResponse, TlsSettings, UrlopenOptions } from './types.js';
+import { installPoolManagerView } from './views.js';
 
 /** Options of a {@link PoolManager}; every pool option is given to each pool it makes. */
 export interface PoolManagerOptions
@@ -203,6 +205,7 @@ export class PoolManager {
     await this.close();
   }
 }
+installPoolManagerView(PoolManager);
 
 /** `scheme://authority` of `url` as written (up to the first `/`, `?` or `#` after `//`). */
 function originOf(url: string): string {

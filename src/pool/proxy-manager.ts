@@ -5,8 +5,9 @@
  * each whose connections are CONNECT tunnels with TLS to the origin inside. Through a SOCKS proxy
  * every pool's connections are SOCKS connections. Proxy credentials only ever go to the proxy.
  */
+
 import { LocationParseError, ProxySchemeUnknown } from '../_internal/pool-errors.js';
-import { redactUrl } from '../_internal/redact.js';
+import { hidden, redactUrl } from '../_internal/redact.js';
 import type { ConnectionPool, ConnectionPoolOptions } from './connection-pool.js';
 import {
   type NewPoolParams,
@@ -18,6 +19,7 @@ import { type SocksProxyConfig, socksConnectorFactory } from './socks.js';
 import { tlsConnectorFactory } from './tls.js';
 import { proxyConnectError, tunnelConnectorFactory } from './tunnel.js';
 import type { ConnectorFactory, ProxySettings, TlsSettings } from './types.js';
+import { installProxyManagerView } from './views.js';
 
 /** A proxy URL taken apart. */
 export interface ParsedProxy {
@@ -96,14 +98,16 @@ export function parseProxyUrl(url: string): ParsedProxy {
   }
   const colon = userinfo.indexOf(':');
   const shown = m[1] === undefined ? host : `[${host}]`;
-  return {
+  const parsed = {
     scheme,
     host,
     port,
     username: decode(colon === -1 ? userinfo : userinfo.slice(0, colon)),
-    password: colon === -1 ? '' : decode(userinfo.slice(colon + 1)),
     url: `${scheme}://${shown}:${port}`,
-  };
+  } as ParsedProxy;
+  // Not enumerable: printing or serialising a parsed proxy must not show its password.
+  hidden(parsed, 'password', colon === -1 ? '' : decode(userinfo.slice(colon + 1)));
+  return parsed;
 }
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -235,3 +239,4 @@ export class ProxyManager extends PoolManager {
     return { scheme: scheme as SocksProxyConfig['scheme'], host, port, username, password };
   }
 }
+installProxyManagerView(ProxyManager);

@@ -5,8 +5,9 @@
  */
 import { lookup } from 'node:dns';
 import net from 'node:net';
-import { SocksClient, type SocksProxy } from 'socks';
+import type { SocksProxy } from 'socks';
 import type { buildConnector } from 'undici';
+import { socksModule } from '../_internal/optional.js';
 import { NewConnectionError } from '../_internal/pool-errors.js';
 import { tlsConnector } from './tls.js';
 import { ConnectAttempt, connectTimeoutError } from './tunnel.js';
@@ -89,7 +90,7 @@ export function socksConnector(
       socket.setNoDelay(true);
       socket.once('error', (e) => attempt.fail(e));
       socket.once('connect', () => {
-        const client = new SocksClient({
+        const client = new (socksModule().SocksClient)({
           proxy,
           command: 'connect',
           destination: { host, port },

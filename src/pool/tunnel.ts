@@ -121,14 +121,16 @@ function tunnelFailure(what: string): Error {
 }
 
 /**
- * Reads the proxy's answer to CONNECT, status line and headers, and nothing past them; data after
- * them (before our TLS handshake even started) is a proxy error.
+ * Reads the proxy's answer to CONNECT, status line and headers, and nothing past them. A refusal
+ * (any non-2xx) is reported by its status even when the proxy sent its error page in the same
+ * read, as squid and tinyproxy do; data after a 2xx (before our TLS handshake even started) is a
+ * proxy error.
  */
 function readTunnelAnswer(
   socket: Duplex,
   done: (err: Error | null, status: number, reason: string) => void,
 ) {
-  let head = Buffer.alloc(0);
+  let head: Buffer = Buffer.alloc(0);
   const finish = (err: Error | null, status = 0, reason = '') => {
     socket.off('readable', onReadable).off('end', onEnd).off('error', finish);
     done(err, status, reason);
@@ -137,22 +139,28 @@ function readTunnelAnswer(
     finish(tunnelFailure('the proxy closed the connection without answering CONNECT'));
   const onReadable = () => {
     for (let chunk = socket.read() as Buffer | null; chunk !== null; chunk = socket.read()) {
-      head = Buffer.concat([head, chunk]);
+      head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
       const end = head.indexOf('\r\n\r\n');
       if (end === -1) {
         if (head.length > MAX_TUNNEL_ANSWER)
           return finish(tunnelFailure('the proxy answer is too long'));
         continue;
       }
-      if (head.length > end + 4)
-        return finish(tunnelFailure('the proxy sent data after its answer'));
       const line = head.subarray(0, head.indexOf('\r\n')).toString('latin1');
       const m = /^HTTP\/\d\.\d (\d{3})(?: (.*))?$/.exec(line);
       if (!m) return finish(tunnelFailure(`the proxy answered '${line.slice(0, 80)}'`));
-      return finish(null, Number(m[1]), (m[2] ?? '').trim());
+      const status = Number(m[1]);
+      if (isSuccess(status) && head.length > end + 4)
+        return finish(tunnelFailure('the proxy sent data after its answer'));
+      return finish(null, status, (m[2] ?? '').trim());
     }
   };
   socket.on('readable', onReadable).on('end', onEnd).on('error', finish);
+}
+
+/** A 2xx answer to CONNECT opens the tunnel (RFC 9110 §9.3.6). */
+function isSuccess(status: number): boolean {
+  return status >= 200 && status < 300;
 }
 
 /** `CONNECT host:port HTTP/1.1` with Host and the proxy headers. */
@@ -200,7 +208,7 @@ export function tunnelConnector(
       readTunnelAnswer(socket, (answerErr, status, reason) => {
         if (attempt.settled) return;
         if (answerErr !== null) return attempt.fail(tunnelError(answerErr));
-        if (status !== 200)
+        if (!isSuccess(status))
           return attempt.fail(tunnelError(tunnelFailure(`${status} ${reason}`.trim())));
         tlsConnector(tls, null)({ ...options, httpSocket: socket }, (tlsErr, tlsSocket) => {
           if (tlsErr !== null) attempt.fail(tlsErr);

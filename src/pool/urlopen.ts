@@ -14,9 +14,16 @@ import {
   ReadTimeoutError,
   TotalTimeoutError,
 } from '../_internal/pool-errors.js';
+import { redactUrl } from '../_internal/redact.js';
 import { Retry } from '../retry.js';
 import type { TimeoutConfig } from '../timeout.js';
-import { retrying } from './diagnostics.js';
+import {
+  type RequestAttemptMessage,
+  type RequestRetryMessage,
+  requestAttempt,
+  requestRetry,
+  retrying,
+} from './diagnostics.js';
 import type { BodyOptions, PoolResponse } from './raw-response.js';
 import type { PoolBody, RawResponse, UrlopenOptions } from './types.js';
 
@@ -105,6 +112,7 @@ async function retryLoop(pool: CallPool, call: Call): Promise<RawResponse> {
   let freeRetry = true;
   for (let attempt = 0; ; attempt++) {
     signal?.throwIfAborted();
+    if (requestAttempt.hasSubscribers) publishAttempt(pool, call, attempt + 1);
     let exchange: Attempt | null = null;
     let response: PoolResponse;
     try {
@@ -121,7 +129,7 @@ async function retryLoop(pool: CallPool, call: Call): Promise<RawResponse> {
       }
       retries = retries.increment(method, url, { error: err, pool });
       body = rewind(body, options, exchange, err);
-      publishRetry(pool, call, retries, err, null);
+      publishRetry(pool, call, retries, err, null, attempt + 1);
       await retries.sleep(null, signal);
       continue;
     }
@@ -132,7 +140,7 @@ async function retryLoop(pool: CallPool, call: Call): Promise<RawResponse> {
     }
     retries = next;
     body = rewind(body, options, exchange, null);
-    publishRetry(pool, call, retries, null, response.status);
+    publishRetry(pool, call, retries, null, response.status, attempt + 1);
     await retries.sleep(response, signal);
   }
 }
@@ -175,10 +183,22 @@ function publishRetry(
   retries: Retry,
   error: unknown,
   status: number | null,
+  attempt: number,
 ): void {
-  if (!retrying.hasSubscribers) return;
   const { method, url } = call;
-  retrying.publish({ pool: pool.poolName, method, url, retries: String(retries), error, status });
+  if (retrying.hasSubscribers)
+    retrying.publish({ pool: pool.poolName, method, url, retries: String(retries), error, status });
+  if (requestRetry.hasSubscribers) {
+    const full = redactUrl(pool.urlOf(url));
+    const message: RequestRetryMessage = { method, url: full, attempt, error, status };
+    requestRetry.publish(message);
+  }
+}
+
+function publishAttempt(pool: CallPool, call: Call, attempt: number): void {
+  const url = redactUrl(pool.urlOf(call.url));
+  const message: RequestAttemptMessage = { method: call.method, url, attempt };
+  requestAttempt.publish(message);
 }
 
 async function preload(response: PoolResponse): Promise<void> {

@@ -19,6 +19,7 @@ import { environment } from '../utils/environment.js';
 import { getNetrcAuth } from '../utils/netrc.js';
 import { getAuthFromUrl, type ProxiesMap, resolveProxies } from '../utils/proxies.js';
 import { prepareUrl, requoteUri } from '../utils/url.js';
+import { publishRedirect } from './diagnostics.js';
 
 const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'http:': '80', 'https:': '443' };
 const REDIRECT_PURGED_HEADERS = ['Content-Length', 'Content-Type', 'Transfer-Encoding'] as const;
@@ -143,6 +144,7 @@ export abstract class SessionRedirectMixin {
       this.#rebuildCookies(prepared, request, response);
       proxies = this.rebuildProxies(prepared, proxies);
       this.rebuildAuth(prepared, response);
+      if (!yieldRequests) publishRedirect(request, response, url);
       request = prepared;
       if (yieldRequests) {
         yield request;

@@ -3,19 +3,22 @@
  * primitive every verb wraps.
  */
 
+import { checkOptionKeys, optionKeys } from '../_internal/options.js';
 import { VERSION } from '../_internal/version.js';
 import type { BaseAdapter, SendOptions } from '../adapters/base-adapter.js';
 import { HTTPAdapter } from '../adapters/http-adapter.js';
+import { activeMock } from '../adapters/mock-adapter.js';
 import type { AuthInput } from '../auth.js';
-import {
-  cookiejarFromDict,
-  extractCookiesToJar,
-  mergeCookies,
-  RequestsCookieJar,
-} from '../cookies.js';
+import { extractCookiesToJar, mergeCookies, RequestsCookieJar, toCookieJar } from '../cookies.js';
 import { InvalidSchema } from '../errors.js';
-import { dispatchHook, type Hooks, type HooksInput } from '../hooks.js';
-import { type HeaderValue, PreparedRequest } from '../models/prepared-request.js';
+import { dispatchHook, type Hooks, type HooksInput, registerHooks } from '../hooks.js';
+import type { ServerSentEvent } from '../models/event-stream.js';
+import {
+  type CookiesInput,
+  type HeadersInput,
+  type HeaderValue,
+  PreparedRequest,
+} from '../models/prepared-request.js';
 import { Request, type RequestInit } from '../models/request.js';
 import type { Response } from '../models/response.js';
 import { ACCEPT_ENCODING } from '../pool/decoders.js';
@@ -26,29 +29,84 @@ import { environment } from '../utils/environment.js';
 import { getNetrcAuth } from '../utils/netrc.js';
 import { getEnvironProxies, type ProxiesMap, resolveProxies } from '../utils/proxies.js';
 import type { ParamValue } from '../utils/url.js';
+import { observe, observed } from './diagnostics.js';
+import { type EventsOptions, sessionEvents } from './events.js';
 import { mergeHeaders, mergeHooks, mergeSetting } from './merge.js';
 import { SessionRedirectMixin } from './redirects.js';
+import {
+  type HTTPMethod,
+  type ProxiesInput,
+  REQUEST_OPTION_KEYS,
+  type RequestOptions,
+  type StreamRequestOptions,
+  type StreamResponse,
+  type UrlInput,
+} from './request-options.js';
+import { installSessionView } from './views.js';
 
-/** Options of `Session.request` and every verb (shared/API.md, "Request options"). */
-export interface RequestOptions extends Omit<RequestInit, 'method' | 'url' | 'hooks'> {
-  timeout?: TimeoutInput;
-  /** Follow redirects. @default true (false for `head`) */
-  allowRedirects?: boolean;
-  proxies?: ProxiesMap | null;
-  /** Do not read the body before resolving. @default false */
-  stream?: boolean | null;
-  verify?: boolean | string | null;
-  cert?: CertInput | null;
-  hooks?: HooksInput | null;
-  signal?: AbortSignal;
-  /** Ours: largest decoded body accepted, bytes (ContentDecodingError past it). @default the adapter's */
-  maxResponseSize?: number | null;
-}
+export type {
+  HTTPMethod,
+  ProxiesInput,
+  RequestOptions,
+  StreamRequestOptions,
+  StreamResponse,
+  UrlInput,
+};
 
 /** Options of `Session.send`. */
 export interface SessionSendOptions extends SendOptions {
   allowRedirects?: boolean;
 }
+
+/**
+ * What `new Session(options)` takes: the Session's attributes (API.md), set before any request.
+ * `headers` are laid over the default headers (a `null` value removes one); `adapters` are
+ * mounted after the default `https://` and `http://` ones.
+ */
+export interface SessionOptions {
+  /** @default User-Agent, Accept-Encoding, Accept, Connection @example { headers: { Authorization: 'Bearer t' } } */
+  headers?: HeadersInput;
+  /** @default null @example { auth: ['user', 'pass'] } */
+  auth?: AuthInput | null;
+  /** @default {} @example { proxies: { https: 'http://proxy.local:3128' } } */
+  proxies?: ProxiesInput;
+  /** @default { response: [] } @example { hooks: { response: [logIt] } } */
+  hooks?: HooksInput;
+  /** @default {} @example { params: { apiKey: 'k' } } */
+  params?: Record<string, ParamValue | readonly ParamValue[]>;
+  /** @default false @example { stream: true } */
+  stream?: boolean;
+  /** @default true @example { verify: '/etc/ssl/ca.pem' } */
+  verify?: boolean | string;
+  /** @default null @example { cert: ['client.pem', 'client.key'] } */
+  cert?: CertInput | null;
+  /** @default 30 @example { maxRedirects: 5 } */
+  maxRedirects?: number;
+  /** @default true @example { trustEnv: false } */
+  trustEnv?: boolean;
+  /** A record, a RequestsCookieJar or a tough-cookie CookieJar (shared live). @default an empty jar @example { cookies: new CookieJar() } */
+  cookies?: CookiesInput;
+  /** Ours, in ms. @default null (no limit) @example { timeout: { connect: 3_000, read: 10_000 } } */
+  timeout?: TimeoutInput;
+  /** Prefix -> adapter, mounted at construction. @default https:// and http:// HTTPAdapters @example { adapters: { 'https://api.example.org/': mock } } */
+  adapters?: Readonly<Record<string, BaseAdapter>>;
+}
+
+const SESSION_KEYS = optionKeys<SessionOptions>({
+  headers: true,
+  auth: true,
+  proxies: true,
+  hooks: true,
+  params: true,
+  stream: true,
+  verify: true,
+  cert: true,
+  maxRedirects: true,
+  trustEnv: true,
+  cookies: true,
+  timeout: true,
+  adapters: true,
+});
 
 /** The headers every Session starts with. */
 export function defaultHeaders(): CaseInsensitiveDict<HeaderValue | null> {
@@ -64,7 +122,7 @@ export function defaultHeaders(): CaseInsensitiveDict<HeaderValue | null> {
  * A Session keeps settings, cookies and pooled connections across requests.
  *
  * @example
- * await using s = new Session();
+ * await using s = new Session({ headers: { Authorization: 'Bearer t' }, timeout: 10_000 });
  * s.headers.set('Authorization', 'Bearer t');
  * const r = await s.post('https://api.example.org/items', { json: { a: 1 } });
  */
@@ -72,7 +130,7 @@ export class Session extends SessionRedirectMixin {
   /** Sent with every request; a request's `null` header removes one for that request. */
   headers: CaseInsensitiveDict<HeaderValue | null> = defaultHeaders();
   auth: AuthInput | null = null;
-  proxies: ProxiesMap = {};
+  proxies: ProxiesInput = {};
   hooks: Hooks = { response: [] };
   params: Record<string, ParamValue | readonly ParamValue[]> = {};
   stream = false;
@@ -82,21 +140,55 @@ export class Session extends SessionRedirectMixin {
   maxRedirects = 30;
   /** Read proxies, CA bundle and netrc from the environment. @default true */
   trustEnv = true;
-  cookies: RequestsCookieJar = new RequestsCookieJar();
+  #cookies: RequestsCookieJar = new RequestsCookieJar();
   /** Ours: the timeout of every request that gives none. @default null (no limit) */
   timeout: TimeoutInput = null;
   /** Mounted adapters, longest prefix first. */
   readonly adapters = new Map<string, BaseAdapter>();
   #prefixes: Array<[string, BaseAdapter]> = [];
 
-  constructor() {
+  /**
+   * @param options the Session's attributes, as {@link SessionOptions} (they stay mutable).
+   * @throws {TypeError} for an unknown key, naming the nearest valid one.
+   * @example new Session({ headers: { 'X-Api-Key': 'k' }, maxRedirects: 5 })
+   */
+  constructor(options?: SessionOptions) {
     super();
-    this.mount('https://', new HTTPAdapter());
-    this.mount('http://', new HTTPAdapter());
+    const mock = activeMock();
+    this.mount('https://', mock ?? new HTTPAdapter());
+    this.mount('http://', mock ?? new HTTPAdapter());
+    if (options !== undefined) this.#configure(options);
   }
 
-  /** Registers `adapter` for URLs starting with `prefix` (case-insensitive on scheme and host). */
-  mount(prefix: string, adapter: BaseAdapter): void {
+  #configure(options: SessionOptions): void {
+    if (options === null || typeof options !== 'object') {
+      throw new TypeError(`new Session(options): options must be an object; got ${options}`);
+    }
+    checkOptionKeys(options, SESSION_KEYS, 'Session option');
+    const { headers, hooks, cookies, adapters, ...rest } = options;
+    if (headers != null) this.headers = mergeHeaders(headers, this.headers);
+    if (hooks != null) registerHooks(this.hooks, hooks);
+    if (cookies != null) this.cookies = cookies;
+    for (const prefix of Object.keys(adapters ?? {})) this.mount(prefix, adapters![prefix]!);
+    for (const [key, value] of Object.entries(rest)) {
+      if (value !== undefined) (this as Record<string, unknown>)[key] = value;
+    }
+  }
+
+  /** The Session's cookies; a record or a tough-cookie CookieJar may be assigned (the latter shared live). */
+  get cookies(): RequestsCookieJar {
+    return this.#cookies;
+  }
+  set cookies(value: Exclude<CookiesInput, null | undefined>) {
+    this.#cookies = toCookieJar(value, 'Session.cookies');
+  }
+
+  /**
+   * Registers `adapter` for URLs starting with `prefix` (case-insensitive on scheme and host).
+   * @example s.mount('https://api.example.org/', new HTTPAdapter({ maxRetries: 3 }))
+   */
+  mount(prefix: string | URL, adapter: BaseAdapter): void {
+    prefix = urlText(prefix, 'mount prefix');
     this.adapters.set(prefix, adapter);
     const ordered = [...this.adapters].sort((a, b) => b[0].length - a[0].length);
     this.adapters.clear();
@@ -105,7 +197,8 @@ export class Session extends SessionRedirectMixin {
   }
 
   /** The adapter of the longest mounted prefix of `url`. @throws InvalidSchema when none */
-  getAdapter(url: string): BaseAdapter {
+  getAdapter(url: string | URL): BaseAdapter {
+    url = urlText(url, 'url');
     for (const [prefix, adapter] of this.#prefixes) {
       if (startsWithIgnoringCase(url, prefix)) return adapter;
     }
@@ -117,7 +210,7 @@ export class Session extends SessionRedirectMixin {
     const merged = mergeCookies(new RequestsCookieJar(), this.cookies);
     const own = request.cookies;
     // The request's cookies win over the Session's, as a jar merged last does in requests.
-    if (own) mergeCookies(merged, own instanceof RequestsCookieJar ? own : cookiejarFromDict(own));
+    if (own) mergeCookies(merged, toCookieJar(own));
     let auth = request.auth;
     if (this.trustEnv && !auth && !this.auth && request.url)
       auth = getNetrcAuth(String(request.url), false, environment().netrcLocations);
@@ -142,7 +235,7 @@ export class Session extends SessionRedirectMixin {
    */
   mergeEnvironmentSettings(
     url: string,
-    proxies: ProxiesMap | null | undefined,
+    proxies: ProxiesInput | null | undefined,
     stream: boolean | null | undefined,
     verify: boolean | string | null | undefined,
     cert: CertInput | null | undefined,
@@ -152,7 +245,7 @@ export class Session extends SessionRedirectMixin {
     verify: boolean | string;
     cert: CertInput | null;
   } {
-    let withEnv: ProxiesMap = proxies ?? {};
+    let withEnv: ProxiesMap = proxiesMap(proxies);
     if (this.trustEnv) {
       const env = environment();
       if (env.hasProxies) {
@@ -162,18 +255,37 @@ export class Session extends SessionRedirectMixin {
       if (verify === true || verify == null) verify = env.caBundle ?? verify;
     }
     return {
-      proxies: (mergeSetting<ProxiesMap>(withEnv, this.proxies) ?? {}) as Record<string, string>,
+      proxies: (mergeSetting<ProxiesMap>(withEnv, proxiesMap(this.proxies)) ?? {}) as Record<
+        string,
+        string
+      >,
       stream: (mergeSetting(stream, this.stream) ?? false) as boolean,
       verify: (mergeSetting(verify, this.verify) ?? true) as boolean | string,
       cert: (mergeSetting(cert, this.cert) ?? null) as CertInput | null,
     };
   }
 
-  /** Constructs, prepares and sends a request; the primitive every verb wraps. */
-  async request(method: string, url: string, options: RequestOptions = {}): Promise<Response> {
+  /**
+   * Constructs, prepares and sends a request; the primitive every verb wraps.
+   * @throws {TypeError} for an unknown option key, naming the nearest valid one
+   *   (`allow_redirects` -> `allowRedirects`), before any traffic.
+   * @example const r = await s.request('GET', 'https://example.org/', { params: { q: 'x' } });
+   */
+  request(
+    method: HTTPMethod,
+    url: UrlInput,
+    options: StreamRequestOptions,
+  ): Promise<StreamResponse>;
+  request(method: HTTPMethod, url: UrlInput, options?: RequestOptions): Promise<Response>;
+  async request(
+    method: HTTPMethod,
+    url: UrlInput,
+    options: RequestOptions = {},
+  ): Promise<Response> {
+    checkOptionKeys(options, REQUEST_OPTION_KEYS, 'request option');
     const req = new Request(options as RequestInit);
     req.method = method;
-    req.url = url;
+    req.url = urlText(url, 'url');
     const prepared = this.prepareRequest(req);
     const settings = this.mergeEnvironmentSettings(
       prepared.url!,
@@ -193,30 +305,63 @@ export class Session extends SessionRedirectMixin {
     return this.send(prepared, sendOptions);
   }
 
-  get(url: string, options?: RequestOptions): Promise<Response> {
+  /** GET. @example const r = await s.get('https://example.org/', { params: { q: 'x' } }); */
+  get(url: UrlInput, options: StreamRequestOptions): Promise<StreamResponse>;
+  get(url: UrlInput, options?: RequestOptions): Promise<Response>;
+  get(url: UrlInput, options?: RequestOptions): Promise<Response> {
     return this.request('GET', url, options);
   }
-  options(url: string, options?: RequestOptions): Promise<Response> {
+  /** OPTIONS. @example const allow = (await s.options(url)).headers.get('allow'); */
+  options(url: UrlInput, options: StreamRequestOptions): Promise<StreamResponse>;
+  options(url: UrlInput, options?: RequestOptions): Promise<Response>;
+  options(url: UrlInput, options?: RequestOptions): Promise<Response> {
     return this.request('OPTIONS', url, options);
   }
-  head(url: string, options: RequestOptions = {}): Promise<Response> {
+  /** HEAD; redirects are not followed unless `allowRedirects: true`. @example (await s.head(url)).headers.get('content-length') */
+  head(url: UrlInput, options: StreamRequestOptions): Promise<StreamResponse>;
+  head(url: UrlInput, options?: RequestOptions): Promise<Response>;
+  head(url: UrlInput, options: RequestOptions = {}): Promise<Response> {
     return this.request('HEAD', url, { allowRedirects: false, ...options });
   }
-  post(url: string, options?: RequestOptions): Promise<Response> {
+  /** POST. @example await s.post(url, { json: { a: 1 } }) */
+  post(url: UrlInput, options: StreamRequestOptions): Promise<StreamResponse>;
+  post(url: UrlInput, options?: RequestOptions): Promise<Response>;
+  post(url: UrlInput, options?: RequestOptions): Promise<Response> {
     return this.request('POST', url, options);
   }
-  put(url: string, options?: RequestOptions): Promise<Response> {
+  /** PUT. @example await s.put(url, { data: fileFromPath('/tmp/a.bin') }) */
+  put(url: UrlInput, options: StreamRequestOptions): Promise<StreamResponse>;
+  put(url: UrlInput, options?: RequestOptions): Promise<Response>;
+  put(url: UrlInput, options?: RequestOptions): Promise<Response> {
     return this.request('PUT', url, options);
   }
-  patch(url: string, options?: RequestOptions): Promise<Response> {
+  /** PATCH. @example await s.patch(url, { json: { name: 'x' } }) */
+  patch(url: UrlInput, options: StreamRequestOptions): Promise<StreamResponse>;
+  patch(url: UrlInput, options?: RequestOptions): Promise<Response>;
+  patch(url: UrlInput, options?: RequestOptions): Promise<Response> {
     return this.request('PATCH', url, options);
   }
-  delete(url: string, options?: RequestOptions): Promise<Response> {
+  /** DELETE. @example await s.delete(url) */
+  delete(url: UrlInput, options: StreamRequestOptions): Promise<StreamResponse>;
+  delete(url: UrlInput, options?: RequestOptions): Promise<Response>;
+  delete(url: UrlInput, options?: RequestOptions): Promise<Response> {
     return this.request('DELETE', url, options);
   }
-  /** Same as `delete`. */
-  del(url: string, options?: RequestOptions): Promise<Response> {
+  /** Same as `delete`. @example await s.del(url) */
+  del(url: UrlInput, options: StreamRequestOptions): Promise<StreamResponse>;
+  del(url: UrlInput, options?: RequestOptions): Promise<Response>;
+  del(url: UrlInput, options?: RequestOptions): Promise<Response> {
     return this.request('DELETE', url, options);
+  }
+
+  /**
+   * The server-sent events of `url`, reconnecting with `Last-Event-ID` after a drop, until the
+   * server answers 204 or the signal aborts. See {@link EventsOptions}.
+   * @example
+   * for await (const e of s.events('https://api.example.org/stream')) console.log(e.data);
+   */
+  events(url: string, options?: EventsOptions): AsyncIterable<ServerSentEvent> {
+    return sessionEvents(this, url, options);
   }
 
   /** Sends a PreparedRequest: adapter, hooks, cookies, redirects. */
@@ -233,8 +378,9 @@ export class Session extends SessionRedirectMixin {
     };
     const adapter = this.getAdapter(request.url!);
     const start = performance.now();
-    let r = await adapter.send(request, kwargs);
-    r.elapsed = performance.now() - start;
+    let r = await (observed()
+      ? observe(request, () => sendTimed(adapter, request, kwargs, start))
+      : sendTimed(adapter, request, kwargs, start));
     if (request.hooks.response.length > 0) {
       r = await dispatchHook('response', request.hooks, r, kwargs);
     }
@@ -266,7 +412,7 @@ export class Session extends SessionRedirectMixin {
 
   #resolveProxies(request: PreparedRequest): ProxiesMap {
     const env = this.trustEnv ? environment().env : undefined;
-    return resolveProxies(request, this.proxies, this.trustEnv, env);
+    return resolveProxies(request, proxiesMap(this.proxies), this.trustEnv, env);
   }
 
   #persistCookies(r: Response): void {
@@ -287,6 +433,41 @@ export class Session extends SessionRedirectMixin {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+installSessionView(Session);
+
+/** One request through `adapter`, its `elapsed` measured from `start`. */
+async function sendTimed(
+  adapter: BaseAdapter,
+  request: PreparedRequest,
+  options: SendOptions,
+  start: number,
+): Promise<Response> {
+  const r = await adapter.send(request, options);
+  r.elapsed = performance.now() - start;
+  return r;
+}
+
+/** A URL given as a string or a WHATWG URL, as text; anything else is refused by name. */
+function urlText(url: unknown, what: string): string {
+  if (typeof url === 'string') return url;
+  if (url instanceof URL) return url.href;
+  throw new TypeError(
+    `${what} must be a string or a URL; got ${url === null ? 'null' : typeof url}`,
+  );
+}
+
+/** Proxies whose URLs may be `URL` objects, as the string map the layers below read. */
+function proxiesMap(proxies: ProxiesInput | null | undefined): ProxiesMap {
+  if (proxies == null) return {};
+  let out: Record<string, string | null | undefined> | null = null;
+  for (const key in proxies) {
+    const value = proxies[key];
+    if (value == null || typeof value === 'string') continue;
+    out ??= { ...proxies } as Record<string, string | null | undefined>;
+    out[key] = urlText(value, `proxies[${JSON.stringify(key)}]`);
+  }
+  return (out ?? proxies) as ProxiesMap;
 }
 
 /** `url.toLowerCase().startsWith(lowerPrefix)` without allocating. */

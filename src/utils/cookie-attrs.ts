@@ -4,13 +4,8 @@
  * Max-Age pinned when a cookie is received; and the store a jar shares with its copies, with its
  * memo of Cookie headers. Used by src/cookies.ts.
  */
-import {
-  Cookie,
-  CookieJar,
-  canonicalDomain,
-  type MemoryCookieStore,
-  pathMatch,
-} from 'tough-cookie';
+import type { Cookie, CookieJar, MemoryCookieStore } from 'tough-cookie';
+import { toughCookie } from '../_internal/optional.js';
 
 /** A cookie as the jar shows it (a snapshot; change cookies through the jar). */
 export interface JarCookie {
@@ -94,8 +89,10 @@ export function toDate(expires: Date | number | null | undefined): Date | null {
 
 /** A tough-cookie Cookie for `jar.set()` (requests' `create_cookie`). */
 export function createCookie(name: string, value: string, options: CookieOptions): Cookie {
-  const domain = options.domain ? (canonicalDomain(options.domain) ?? ANY_HOST) : ANY_HOST;
-  return new Cookie({
+  const domain = options.domain
+    ? (toughCookie().canonicalDomain(options.domain) ?? ANY_HOST)
+    : ANY_HOST;
+  return new (toughCookie().Cookie)({
     key: name,
     value,
     domain,
@@ -112,7 +109,7 @@ export function createCookie(name: string, value: string, options: CookieOptions
  * times slower; Session copies its jar on every request).
  */
 export function cloneCookie(c: Cookie): Cookie {
-  const copy = new Cookie({
+  const copy = new (toughCookie().Cookie)({
     key: c.key,
     value: c.value,
     expires: c.expires,
@@ -132,8 +129,13 @@ export function cloneCookie(c: Cookie): Cookie {
   return copy;
 }
 
+function isToughCookie(c: JarCookie | Cookie): c is Cookie {
+  return typeof (c as Cookie).cookieString === 'function';
+}
+
 export function fromJarCookie(c: JarCookie | Cookie): Cookie {
-  if (c instanceof Cookie) {
+  // Not `instanceof`: the caller's tough-cookie may be the other build (ESM vs CommonJS) of ours.
+  if (isToughCookie(c)) {
     // A tough-cookie Cookie made by hand (e.g. Cookie.parse('n=1')) may lack both: as `set()`
     // without options, it then goes to every host under '/'.
     const copy = cloneCookie(c);
@@ -192,7 +194,11 @@ export interface CookieStore {
 export const MEMO_LIMIT = 64;
 
 export function newStore(): CookieStore {
-  return { tough: new CookieJar(undefined, TOUGH_OPTIONS), memo: new Map(), escaped: false };
+  return {
+    tough: new (toughCookie().CookieJar)(undefined, TOUGH_OPTIONS),
+    memo: new Map(),
+    escaped: false,
+  };
 }
 
 function idxOf(store: CookieStore): MemoryCookieStore['idx'] {
@@ -251,7 +257,7 @@ export function anyHostCookies(store: CookieStore, url: string, now: number): Co
   const secure = u.protocol === 'https:' || u.protocol === 'wss:';
   const out: Cookie[] = [];
   for (const cookiePath in byPath) {
-    if (!pathMatch(path, cookiePath)) continue;
+    if (!toughCookie().pathMatch(path, cookiePath)) continue;
     const keys = byPath[cookiePath]!;
     for (const key in keys) {
       const c = keys[key]!;

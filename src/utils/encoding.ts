@@ -4,7 +4,7 @@
  * detector for the rest (`apparentEncoding`), and decoding by a Python codec name with
  * `errors='replace'` (`decodeBytes`, `getIncrementalDecoder`).
  */
-import { detect } from 'chardet';
+import { chardetModule } from '../_internal/optional.js';
 import type { CaseInsensitiveDict } from '../structures.js';
 
 /** Headers as `getEncodingFromHeaders` takes them. */
@@ -343,5 +343,5 @@ const DETECT_SAMPLE = 64 * 1024;
  */
 export function apparentEncoding(content: Uint8Array): string | null {
   if (content.length === 0) return 'utf-8';
-  return detect(content.subarray(0, DETECT_SAMPLE))?.toLowerCase() ?? null;
+  return chardetModule().detect(content.subarray(0, DETECT_SAMPLE))?.toLowerCase() ?? null;
 }

@@ -119,21 +119,38 @@ export function forEachPair<V>(
  * become `+`. A string is returned as it is.
  * @example encodeParams({ a: '1', b: ['2', '3'], c: null }) // 'a=1&b=2&b=3'
  */
-export function encodeParams(params: string | PairsInput): string {
+export function encodeParams(params: string | PairsInput, what = 'params'): string {
   if (typeof params === 'string') return params;
   let out = '';
-  forEachPair(params as PairsInput & object, 'params', (key, value) => {
+  forEachPair(params as PairsInput & object, what, (key, value) => {
     if (value == null) return;
     const k = quotePlus(key);
     if (!Array.isArray(value)) {
+      checkPairValue(what, key, value);
       out += `${out ? '&' : ''}${k}=${quotePlus(value as Exclude<ParamValue, null | undefined>)}`;
       return;
     }
     for (const v of value as readonly ParamValue[]) {
-      if (v != null) out += `${out ? '&' : ''}${k}=${quotePlus(v)}`;
+      if (v == null) continue;
+      checkPairValue(what, key, v);
+      out += `${out ? '&' : ''}${k}=${quotePlus(v)}`;
     }
   });
   return out;
+}
+
+/**
+ * A pair's value is text, a number, a boolean, a bigint or bytes: any other object would be sent
+ * as `[object Object]` (or `[object File]`), so it is refused by name.
+ * @throws {TypeError} naming the option and the key.
+ */
+export function checkPairValue(what: string, key: string | Uint8Array, value: unknown): void {
+  if (typeof value !== 'object' || value === null || value instanceof Uint8Array) return;
+  const type = (value as object).constructor?.name ?? 'object';
+  const hint = value instanceof Blob ? ': send files with `files` or a FormData as `data`' : '';
+  throw new TypeError(
+    `${what}[${JSON.stringify(String(key))}] must be a string, number, boolean or bytes (or an array of them), not ${type}${hint}`,
+  );
 }
 
 /**

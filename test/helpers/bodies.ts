@@ -33,7 +33,7 @@ export async function sendPrepared(prepared: PreparedRequest): Promise<SentRespo
   const body = prepared.bodyForSend();
   const req = http.request(prepared.url!, {
     method: prepared.method!,
-    headers: prepared.headers.toJSON(),
+    headers: prepared.headers.toRecord(),
   });
   const answered = new Promise<SentResponse>((resolve, reject) => {
     req.on('response', async (res) => {

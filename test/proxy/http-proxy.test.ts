@@ -210,6 +210,48 @@ describe('proxies that misbehave during CONNECT', () => {
     });
   }
 
+  const refusals: [string, string][] = [
+    ['407 Proxy Authentication Required', 'Proxy-Authenticate: Basic realm="squid"\r\n'],
+    ['403 Forbidden', ''],
+  ];
+  for (const [status, extra] of refusals) {
+    test(`a refused CONNECT (${status}) sent with its error page in one write names the status`, async (t) => {
+      const page = '<html><body>ERROR: access denied</body></html>';
+      const peer = await startRawPeer((socket) => {
+        socket.once('data', () =>
+          socket.write(
+            `HTTP/1.1 ${status}\r\n${extra}Content-Type: text/html\r\nContent-Length: ${page.length}\r\n\r\n${page}`,
+          ),
+        );
+      });
+      const pm = new ProxyManager(peer.url);
+      t.after(() => Promise.all([pm.close(), peer.close()]));
+      await assert.rejects(
+        pm.urlopen('GET', 'https://origin.invalid/', { retries: false }),
+        (err) => {
+          assert.ok(err instanceof PoolProxyError, String(err));
+          assert.equal(
+            err.message,
+            `Unable to connect to proxy: Tunnel connection failed: ${status}`,
+          );
+          return true;
+        },
+      );
+    });
+  }
+
+  test('a 2xx CONNECT answer followed by data before the TLS handshake is a PoolProxyError', async (t) => {
+    const peer = await startRawPeer((socket) => {
+      socket.once('data', () => socket.write('HTTP/1.1 200 Connection established\r\n\r\njunk'));
+    });
+    const pm = new ProxyManager(peer.url);
+    t.after(() => Promise.all([pm.close(), peer.close()]));
+    await assert.rejects(pm.urlopen('GET', 'https://origin.invalid/', { retries: false }), {
+      name: 'ProxyError',
+      message: /the proxy sent data after its answer/,
+    });
+  });
+
   test('a proxy that never answers CONNECT: the connect timeout, and the socket is closed', async (t) => {
     let closed = false;
     const peer = await startRawPeer((socket) => {
@@ -266,14 +308,16 @@ describe('an https:// proxy', () => {
 
 describe('proxy URLs', () => {
   test('parts, default ports, decoded credentials, no credentials in `url`', () => {
-    assert.deepEqual(parseProxyUrl('HTTP://u%40x:p%3Aw@Proxy.Local:3128/'), {
+    const parsed = parseProxyUrl('HTTP://u%40x:p%3Aw@Proxy.Local:3128/');
+    // The password is there, but not enumerable: printing a parsed proxy must not show it.
+    assert.deepEqual(parsed, {
       scheme: 'http',
       host: 'proxy.local',
       port: 3128,
       username: 'u@x',
-      password: 'p:w',
       url: 'http://proxy.local:3128',
     });
+    assert.equal(parsed.password, 'p:w');
     assert.equal(parseProxyUrl('https://p').port, 443);
     assert.equal(parseProxyUrl('http://p').port, 80);
     assert.equal(parseProxyUrl('socks5h://p').port, 1080);

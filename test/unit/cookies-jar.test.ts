@@ -111,14 +111,15 @@ describe('RequestsCookieJar lookups', () => {
     assert.deepEqual(jar.getDict({ domain: 'example.com' }), { s: '1' });
   });
 
-  test('toString as str(jar) in requests', () => {
+  test('toString as str(jar) in requests, values redacted', () => {
     const jar = jarWith(['a', '1']);
     jar.set('b', '2', { domain: 'example.org', path: '/p' });
     // python str(jar): <RequestsCookieJar[<Cookie a=1 for />, <Cookie b=2 for example.org/p>]>
-    // (a domain cookie is shown with its leading dot here, see JarCookie.domain)
+    // (a domain cookie is shown with its leading dot here, see JarCookie.domain); the values
+    // are redacted: a cookie is a credential (issue 11).
     assert.equal(
       String(jar),
-      '<RequestsCookieJar[<Cookie a=1 for />, <Cookie b=2 for .example.org/p>]>',
+      '<RequestsCookieJar[<Cookie a=[redacted] for />, <Cookie b=[redacted] for .example.org/p>]>',
     );
   });
 

@@ -18,7 +18,7 @@ function prep(options: PrepareOptions): PreparedRequest {
 }
 
 function headers(p: PreparedRequest): Record<string, string> {
-  return p.headers.toJSON();
+  return p.headers.toRecord();
 }
 
 const INVALID =

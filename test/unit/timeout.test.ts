@@ -40,14 +40,23 @@ describe('TimeoutConfig.from', () => {
     });
     assert.throws(() => TimeoutConfig.from({ conect: 1 } as never), {
       name: 'TypeError',
-      message: /Unknown timeout option conect: timeout takes a number/,
+      message: /Unknown timeout option 'conect': did you mean connect\?/,
     });
-    assert.throws(() => TimeoutConfig.from(Number.NaN), { name: 'TypeError' });
+    assert.throws(() => TimeoutConfig.from(Number.NaN), {
+      name: 'TypeError',
+      message: /NaN, but it must be a number of milliseconds or null. timeout takes a number/,
+    });
     assert.throws(() => TimeoutConfig.from(-1), {
-      name: 'RangeError',
-      message: /less than or equal to 0/,
+      name: 'TypeError',
+      message:
+        /less than or equal to 0. timeout takes a number of milliseconds, a \[connect, read\] pair/,
     });
-    assert.throws(() => TimeoutConfig.from(0), { name: 'RangeError' });
+    assert.throws(() => TimeoutConfig.from(0), { name: 'TypeError' });
+    assert.throws(() => new TimeoutConfig({ read: -5 }), { name: 'TypeError', message: /read/ });
+    assert.throws(() => TimeoutConfig.from([1, '2'] as never), {
+      name: 'TypeError',
+      message: /read was "2"/,
+    });
   });
 
   test('merge fills only the phases left undefined', () => {

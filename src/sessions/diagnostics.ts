@@ -1,0 +1,99 @@
+/**
+ * What a Session reports through `node:diagnostics_channel`, one message per HTTP request sent
+ * (a redirect hop is a request of its own, as OpenTelemetry's HTTP client spans count them).
+ * Free when nobody listens: each publish is behind `hasSubscribers`. The pool adds
+ * `requests-ts:request:attempt` and `requests-ts:request:retry` for each try on the wire.
+ */
+import diagnostics from 'node:diagnostics_channel';
+import { redactUrl } from '../_internal/redact.js';
+import type { PreparedRequest } from '../models/prepared-request.js';
+import type { Response } from '../models/response.js';
+
+/** Published on `requests-ts:request:start` when a Session sends a request. */
+export interface RequestStartMessage {
+  /** The request; the same object is in the `end` or `error` message that follows. */
+  request: PreparedRequest;
+  method: string;
+  /** Credentials redacted. */
+  url: string;
+}
+
+/** Published on `requests-ts:request:end` when the response headers are in. */
+export interface RequestEndMessage extends RequestStartMessage {
+  response: Response;
+  status: number;
+  /** ms from sending to the headers parsed, as `Response.elapsed`. */
+  elapsed: number;
+}
+
+/** Published on `requests-ts:request:error` when a request fails. */
+export interface RequestErrorMessage extends RequestStartMessage {
+  error: unknown;
+}
+
+/** Published on `requests-ts:request:redirect` before a redirect is followed. */
+export interface RequestRedirectMessage extends RequestStartMessage {
+  /** The response that redirects. */
+  response: Response;
+  status: number;
+  /** Where it leads, credentials redacted. */
+  location: string;
+}
+
+/** @example diagnostics_channel.subscribe('requests-ts:request:start', (m) => console.log(m.method, m.url)) */
+export const requestStart = diagnostics.channel('requests-ts:request:start');
+/** @example diagnostics_channel.subscribe('requests-ts:request:end', (m) => console.log(m.status)) */
+export const requestEnd = diagnostics.channel('requests-ts:request:end');
+/** @example diagnostics_channel.subscribe('requests-ts:request:error', (m) => console.log(m.error)) */
+export const requestError = diagnostics.channel('requests-ts:request:error');
+/** @example diagnostics_channel.subscribe('requests-ts:request:redirect', (m) => console.log(m.location)) */
+export const requestRedirect = diagnostics.channel('requests-ts:request:redirect');
+
+/** Whether anybody listens to the start, end or error of requests. */
+export function observed(): boolean {
+  return requestStart.hasSubscribers || requestEnd.hasSubscribers || requestError.hasSubscribers;
+}
+
+/** Sends one request (no redirects) through `send`, publishing its start and its end or error. */
+export async function observe(
+  request: PreparedRequest,
+  send: () => Promise<Response>,
+): Promise<Response> {
+  const base: RequestStartMessage = {
+    request,
+    method: request.method ?? '',
+    url: redactUrl(request.url ?? ''),
+  };
+  if (requestStart.hasSubscribers) requestStart.publish(base);
+  let response: Response;
+  try {
+    response = await send();
+  } catch (error) {
+    if (requestError.hasSubscribers) requestError.publish({ ...base, error });
+    throw error;
+  }
+  if (requestEnd.hasSubscribers) {
+    const { statusCode: status, elapsed } = response;
+    const message: RequestEndMessage = { ...base, response, status, elapsed };
+    requestEnd.publish(message);
+  }
+  return response;
+}
+
+/** Publishes that `response` to `request` redirects to `location`. */
+export function publishRedirect(
+  request: PreparedRequest,
+  response: Response,
+  location: string,
+): void {
+  if (!requestRedirect.hasSubscribers) return;
+  const message: RequestRedirectMessage = {
+    request,
+    method: request.method ?? '',
+    url: redactUrl(request.url ?? ''),
+    response,
+    status: response.statusCode,
+    location: redactUrl(location),
+  };
+  requestRedirect.publish(message);
+}
