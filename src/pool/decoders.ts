@@ -219,10 +219,14 @@ async function* inflateAuto(source: Source, header: string): AsyncGenerator<Uint
 // gzip: members framed here, their deflate data inflated by node:zlib
 
 // ---------------------------------------------------------------------------------------------
-// zstd: node:zlib's decoder where Node has one (22.15+), else fzstd
+// zstd: node:zlib's decoder on Node 24+, else fzstd
 
 type ZstdFactory = (options: object) => ZlibStream;
-const nativeZstd = (zlib as unknown as { createZstdDecompress?: ZstdFactory }).createZstdDecompress;
+// Node 22's decoder (experimental there) fails on bodies of several frames: native from 24 only.
+const nativeZstd =
+  Number(process.versions.node.split('.')[0]) >= 24
+    ? (zlib as unknown as { createZstdDecompress?: ZstdFactory }).createZstdDecompress
+    : undefined;
 
 function zstdStage(source: Source, header: string, limit: number | null): Source {
   return nativeZstd
