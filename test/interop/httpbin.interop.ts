@@ -85,7 +85,7 @@ describe('httpbin', () => {
     const target = encodeURIComponent(`${base}/anything`);
     const codes = [301, 302, 303, 307, 308];
     const py = python(
-      `import requests\nfor c in ${JSON.stringify(codes)}: print(requests.post('${base}/redirect-to?url=${target}&status_code=%d' % c, data='x').json()['method'])`,
+      `import requests\nfor c in ${JSON.stringify(codes)}: print(requests.post('${base}/redirect-to?url=${target}&status_code=' + str(c), data='x').json()['method'])`,
     )
       .trim()
       .split('\n');
