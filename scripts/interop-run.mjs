@@ -18,7 +18,6 @@ const REQUIRES = {
 
 /** Files written before the fix they test; the lead moves them out once it is merged. */
 const PENDING = {
-  'proxies-407.interop.ts': 'CONNECT 407 is reported as a protocol error (wire helper, issue 10)',
   'nghttpd-multiplex.interop.ts':
     'concurrent h2 requests each open a connection (HTTP/2 multiplexing, issue 13)',
   'proxies-h2.interop.ts': 'http2 is dropped behind a proxy (HTTP/2 work, issue 13)',
