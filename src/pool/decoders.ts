@@ -219,14 +219,42 @@ async function* inflateAuto(source: Source, header: string): AsyncGenerator<Uint
 // gzip: members framed here, their deflate data inflated by node:zlib
 
 // ---------------------------------------------------------------------------------------------
-// zstd: node:zlib's decoder where Node has one (22.15+), else fzstd
+// zstd: node:zlib's decoder on Node 24+, else fzstd
 
 type ZstdFactory = (options: object) => ZlibStream;
-const nativeZstd = (zlib as unknown as { createZstdDecompress?: ZstdFactory }).createZstdDecompress;
+// Node 22's decoder (experimental there) fails on bodies of several frames: native from 24 only.
+const nativeZstd =
+  Number(process.versions.node.split('.')[0]) >= 24
+    ? (zlib as unknown as { createZstdDecompress?: ZstdFactory }).createZstdDecompress
+    : undefined;
 
 function zstdStage(source: Source, header: string, limit: number | null): Source {
-  if (nativeZstd) return pumpAll(source, nativeZstd({ chunkSize: CHUNK_SIZE }), 'zstd', header);
-  return fzstdFrames(source, header, limit);
+  return nativeZstd
+    ? nativeZstdFrames(source, nativeZstd, header)
+    : fzstdFrames(source, header, limit);
+}
+
+/**
+ * zstd through node:zlib. The decoder is made on the first byte: an empty body decodes to
+ * nothing (as urllib3 and fzstd have it), where Node's decoder, ended without input, fails.
+ */
+async function* nativeZstdFrames(source: Source, make: ZstdFactory, header: string) {
+  let pump: ZlibPump | null = null;
+  try {
+    for await (const chunk of source) {
+      if (chunk.length === 0) continue;
+      pump ??= new ZlibPump(make({ chunkSize: CHUNK_SIZE }), 'zstd', header);
+      yield* pump.write(chunk);
+    }
+    if (pump) yield* pump.end();
+  } catch (err) {
+    // zlib's "unexpected end of file" is urllib3's (and fzstd's path's) "incomplete" message.
+    const cause = err instanceof DecodeError ? (err.cause as { code?: unknown }) : undefined;
+    if (cause?.code !== 'Z_BUF_ERROR') throw err;
+    throw decodeError(header, 'zstd', new Error('Zstandard data is incomplete'));
+  } finally {
+    pump?.destroy();
+  }
 }
 
 /**
