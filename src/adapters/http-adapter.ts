@@ -71,6 +71,15 @@ const ADAPTER_KEYS = optionKeys<HTTPAdapterOptions>({
   expectContinueTimeout: true,
 });
 
+/** Retry.from, its refusal naming the option the user wrote. */
+function retriesOption(maxRetries: number | Retry | undefined): Retry {
+  try {
+    return Retry.from(maxRetries);
+  } catch (err) {
+    throw new TypeError(`HTTPAdapter({ maxRetries }): ${(err as Error).message}`, { cause: err });
+  }
+}
+
 /**
  * The built-in HTTP(S) transport, with pooling and retries as requests + urllib3 have them.
  *
@@ -104,7 +113,7 @@ export class HTTPAdapter extends BaseAdapter {
     else if (expectContinueTimeout !== null && expectContinueTimeout > MAX_TIMER_MS)
       expectContinueTimeout = null;
     this.maxRetries =
-      maxRetries === 0 || maxRetries === null ? DEFAULT_RETRIES : Retry.from(maxRetries);
+      maxRetries === 0 || maxRetries === null ? DEFAULT_RETRIES : retriesOption(maxRetries);
     this.config = Object.freeze({
       poolConnections,
       poolMaxsize,

@@ -298,9 +298,18 @@ export function encodeMultipart(
   return new MultipartBody(parts, boundary);
 }
 
-/** Whether `files` holds any entry (Python's truthiness of the `files` argument). */
+/**
+ * Whether `files` holds any entry (Python's truthiness of the `files` argument).
+ * @throws TypeError when `files` is not a collection.
+ */
 export function hasFiles(files: FilesInput | null | undefined): files is FilesInput {
   if (files == null) return false;
+  if (typeof files !== 'object') {
+    // requests' to_key_val_list refuses these too (ValueError); silence would drop the upload.
+    throw new TypeError(
+      `files must be an object, a Map or a list of [name, file] pairs, not ${typeof files}`,
+    );
+  }
   if (Array.isArray(files)) return files.length > 0;
   if (files instanceof Map) return files.size > 0;
   if (typeof (files as Iterable<unknown>)[Symbol.iterator] === 'function') return true;

@@ -18,7 +18,7 @@ import {
   startContinue,
 } from './expect-continue.js';
 import { parseUrl, pathOf, type RequestTarget } from './parse-url.js';
-import { continueHeaders, prepareHeaders } from './request-headers.js';
+import { checkMethod, continueHeaders, prepareHeaders } from './request-headers.js';
 import type {
   ConnectorFactory,
   PoolBody,
@@ -206,6 +206,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     let call: Call;
     try {
       // A throw here (e.g. a hostile headers object) must still be a rejection, never a throw.
+      checkMethod(method);
       const given = options.headers ?? this.#headers;
       const headers = prepareHeaders(given, this.#extraHeaders, host);
       call = {

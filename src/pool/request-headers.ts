@@ -85,3 +85,25 @@ export function continueHeaders(
   if (!hasName(out, 'host')) out.host = host;
   return out;
 }
+
+/** An HTTP token (RFC 9110 section 5.6.2): what a request method may be made of. */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * Refuses a method undici would refuse with its own words, naming the method instead. CONNECT is
+ * refused too: undici takes it for an upgrade, and tunnels through a proxy are opened by the pool
+ * itself (set `proxies`). http.client refuses a method with a space or control byte the same way.
+ * @throws TypeError naming the method.
+ */
+export function checkMethod(method: string): void {
+  if (typeof method !== 'string' || !TOKEN.test(method)) {
+    throw new TypeError(
+      `Invalid HTTP method ${JSON.stringify(method)}: a method must be a non-empty HTTP token (letters, digits, !#$%&'*+-.^_\`|~; no spaces or control characters)`,
+    );
+  }
+  if (method.length === 7 && method.toUpperCase() === 'CONNECT') {
+    throw new TypeError(
+      `Unsupported HTTP method ${JSON.stringify(method)}: requests-ts opens CONNECT tunnels itself for https through a proxy; set the proxies option instead`,
+    );
+  }
+}

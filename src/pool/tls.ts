@@ -169,6 +169,12 @@ function digest(value: string | Buffer): string {
 /** One part of `{ cert, key }`: PEM contents as they are, a path read (and stamped) once. */
 function material(value: string | Uint8Array, what: 'certificate' | 'key') {
   if (typeof value !== 'string') {
+    // A wrong type is named here, before Buffer.from fails in words that say nothing of cert.
+    if (!(value instanceof Uint8Array)) {
+      throw new TypeError(
+        `cert: the ${what} must be a path, PEM text or bytes, not ${typeof value}`,
+      );
+    }
     const bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
     return { value: bytes, id: `mem:${digest(bytes)}` };
   }
@@ -179,6 +185,11 @@ function material(value: string | Uint8Array, what: 'certificate' | 'key') {
 
 function clientCert(cert: CertInput): ClientCert {
   if (typeof cert === 'string') return fromCombinedFile(cert);
+  if (typeof cert !== 'object' || cert === null) {
+    throw new TypeError(
+      `cert must be a path, a [cert, key] pair or { cert, key }, not ${typeof cert}`,
+    );
+  }
   if (Array.isArray(cert)) {
     const [certPath, keyPath] = cert as readonly [string, string];
     const c = material(certPath, 'certificate');

@@ -112,13 +112,21 @@ const contentLengthMismatch: Translate = (err, ctx) =>
         { cause: err },
       );
 
-const badArgument: Translate = (err, ctx) =>
-  /header/i.test(err.message)
-    ? new PoolInvalidHeader(
-        `Invalid header for '${ctx.url}': ${err.message} (undici refuses it: header names must be HTTP tokens, values must not hold CR, LF or NUL)`,
-        { cause: err },
-      )
-    : new LocationParseError(`Failed to send to '${ctx.url}': ${err.message}`, { cause: err });
+/** undici's `invalid NAME header` names the header whose value it refused; `invalid header key` none. */
+const REFUSED_VALUE = /^invalid (.+) header$/;
+
+const badArgument: Translate = (err, ctx) => {
+  if (!/header/i.test(err.message)) {
+    return new LocationParseError(`Failed to send to '${ctx.url}': ${err.message}`, { cause: err });
+  }
+  // Our words, not undici's: say which rule was broken and, when known, by which header.
+  const name = REFUSED_VALUE.exec(err.message)?.[1];
+  const what =
+    name === undefined || name === 'key'
+      ? "a header name is not an HTTP token (letters, digits, !#$%&'*+-.^_`|~; no spaces, NUL or non-ASCII)"
+      : `the value of header ${JSON.stringify(name)} holds CR, LF, NUL or another control character`;
+  return new PoolInvalidHeader(`Invalid header for '${ctx.url}': ${what}`, { cause: err });
+};
 
 const requestLengthMismatch: Translate = (err) =>
   new ProtocolError(

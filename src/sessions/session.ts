@@ -190,6 +190,10 @@ export class Session extends SessionRedirectMixin {
    */
   mount(prefix: string | URL, adapter: BaseAdapter): void {
     prefix = urlText(prefix, 'mount prefix');
+    // A non-adapter would fail only at the first request, in words that do not name mount.
+    if (typeof (adapter as Partial<BaseAdapter> | null)?.send !== 'function') {
+      throw new TypeError('mount(prefix, adapter): adapter must be an adapter (a BaseAdapter)');
+    }
     this.adapters.set(prefix, adapter);
     const ordered = [...this.adapters].sort((a, b) => b[0].length - a[0].length);
     this.adapters.clear();
