@@ -5,7 +5,7 @@
 # themselves from a config in a temp dir and stop it by PID).
 set -euo pipefail
 
-PACKAGES=(nginx squid tinyproxy dante-server nghttp2-server gunicorn python3-httpbin curl openssl)
+PACKAGES=(nginx squid tinyproxy dante-server nghttp2-server gunicorn python3-httpbin curl openssl tmux)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
