@@ -46,7 +46,9 @@ export function formatRequestHead(req: PreparedRequest, style: Style): string {
   const target = `${url.pathname}${url.search}`;
   const line = `${paint(style.colors, C.green, req.method ?? 'GET')} ${paint(style.colors, C.cyan, target)} HTTP/1.1\n`;
   const headers: [string, unknown][] = [];
-  if (!req.headers.has('Host')) headers.push(['Host', url.host]);
+  // Over a Unix socket (http+unix://) the Host sent is localhost, as requests-unixsocket's.
+  const host = url.protocol.endsWith('+unix:') ? 'localhost' : url.host;
+  if (!req.headers.has('Host')) headers.push(['Host', host]);
   for (const entry of req.headers) headers.push(entry);
   return line + headerLines(headers, style.colors);
 }
