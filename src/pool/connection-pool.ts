@@ -19,6 +19,7 @@ import {
 } from './expect-continue.js';
 import { parseUrl, pathOf, type RequestTarget } from './parse-url.js';
 import { checkMethod, continueHeaders, prepareHeaders } from './request-headers.js';
+import { now } from './timings.js';
 import type {
   ConnectorFactory,
   PoolBody,
@@ -262,9 +263,10 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
   /** Starts one try of `call`: a connection (maybe after a wait), then the request on it. @internal */
   startExchange(call: Call, body: PoolBody, retrying: boolean): Attempt | Promise<Attempt> {
     if (call.continueHeaders !== null && body !== null) return this.#continue(call, body, retrying);
+    const startedAt = now(); // `queued` runs from here to the dispatch
     const got = this.#acquire(call.timeout, call.signal, retrying);
-    if (got instanceof PooledConnection) return this.#dispatch(got, call, body);
-    return got.then((conn) => this.#dispatch(conn, call, body));
+    if (got instanceof PooledConnection) return this.#dispatch(got, call, body, startedAt);
+    return got.then((conn) => this.#dispatch(conn, call, body, startedAt));
   }
 
   /** The absolute URL of a request target. */
@@ -319,7 +321,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     return this.#open(null);
   }
 
-  #dispatch(conn: PooledConnection, call: Call, body: PoolBody): Exchange {
+  #dispatch(conn: PooledConnection, call: Call, body: PoolBody, startedAt: number): Exchange {
     const { timeout } = call;
     const exchange = new Exchange(
       this,
@@ -329,6 +331,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
       timeout,
       call.body,
       call.signal,
+      startedAt,
     );
     this.#running++;
     const options: Dispatcher.DispatchOptions = {

@@ -36,7 +36,8 @@ export function guardConnect(
       const message = `${pool.poolName}: Connection to ${pool.socketPath ?? pool.host} timed out. (connect timeout=${ms} ms)`;
       callback(new ConnectTimeoutError(message), null);
     }, ms);
-    connector(options, (err, socket) => {
+    // The socket undici's connector returns at once is passed on, for its phases' timings.
+    return connector(options, (err, socket) => {
       clearTimeout(timer);
       if (settled) {
         socket?.destroy();
