@@ -458,10 +458,12 @@ export class Response {
     if (!this.#consumed) this.raw?.close();
   }
 
+  /** `await using r = await s.get(url, { stream: true })`: `close()` when the block ends. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
   }
 
+  /** `<Response [200]>`, as requests' repr. */
   toString(): string {
     return `<Response [${this.statusCode}]>`;
   }

@@ -486,6 +486,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     await Promise.all([...this.#all].map((conn) => this.#drop(conn, error)));
   }
 
+  /** `await using`: `close()` when the block ends. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }

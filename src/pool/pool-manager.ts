@@ -227,6 +227,7 @@ export class PoolManager {
     await Promise.all(pools.map((pool) => pool.destroy()));
   }
 
+  /** `await using`: `close()` when the block ends. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }

@@ -174,6 +174,7 @@ export class PoolResponse implements RawResponse, AsyncIterator<Uint8Array> {
     return Promise.resolve(DONE);
   }
 
+  /** `for await (const chunk of raw)`: the body's chunks as they arrive. */
   [Symbol.asyncIterator](): this {
     return this;
   }

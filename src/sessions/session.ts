@@ -447,6 +447,7 @@ export class Session extends SessionRedirectMixin {
     await Promise.all([...new Set(this.adapters.values())].map((a) => a.close()));
   }
 
+  /** `await using s = new Session()`: `close()` when the block ends. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
