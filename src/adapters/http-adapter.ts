@@ -47,6 +47,11 @@ export interface HTTPAdapterOptions {
   poolBlock?: boolean;
   /** Ours: speak HTTP/2 when the server offers it over TLS. @default false @example { http2: true } */
   http2?: boolean;
+  /**
+   * Ours: requests one HTTP/2 connection carries at once, also bounded by the server's
+   * SETTINGS_MAX_CONCURRENT_STREAMS; `poolMaxsize` still counts connections. @default 100 @example { http2: true, maxConcurrentStreams: 32 }
+   */
+  maxConcurrentStreams?: number;
   /** Ours: how long an idle kept-alive connection stays open, ms. @default 4_000 @example { keepAliveTimeout: 30_000 } */
   keepAliveTimeout?: number;
   /** Ours: largest decoded body accepted, bytes; `null` = no limit. @default null @example { maxResponseSize: 50_000_000 } */
@@ -66,6 +71,7 @@ const ADAPTER_KEYS = optionKeys<HTTPAdapterOptions>({
   maxRetries: true,
   poolBlock: true,
   http2: true,
+  maxConcurrentStreams: true,
   keepAliveTimeout: true,
   maxResponseSize: true,
   expectContinueTimeout: true,
@@ -104,6 +110,7 @@ export class HTTPAdapter extends BaseAdapter {
       maxRetries = 0,
       poolBlock = false,
       http2 = false,
+      maxConcurrentStreams = 100,
       maxResponseSize = null,
     } = options;
     // Past 2^31-1 ms a Node timer fires at once: such a wait is no limit (or the longest one).
@@ -120,11 +127,16 @@ export class HTTPAdapter extends BaseAdapter {
       maxRetries: this.maxRetries,
       poolBlock,
       http2,
+      maxConcurrentStreams,
       keepAliveTimeout,
       maxResponseSize,
       expectContinueTimeout,
     });
-    this.initPoolmanager(poolConnections, poolMaxsize, poolBlock, { keepAliveTimeout, http2 });
+    this.initPoolmanager(poolConnections, poolMaxsize, poolBlock, {
+      keepAliveTimeout,
+      http2,
+      maxConcurrentStreams,
+    });
   }
 
   /**
@@ -152,6 +164,8 @@ export class HTTPAdapter extends BaseAdapter {
         maxsize: this.config.poolMaxsize,
         block: this.config.poolBlock,
         keepAliveTimeout: this.config.keepAliveTimeout,
+        http2: this.config.http2,
+        maxConcurrentStreams: this.config.maxConcurrentStreams,
         proxyHeaders: this.proxyHeaders(proxy),
         ...proxyOptions,
       });

@@ -75,6 +75,7 @@ export function socksConnector(
   config: SocksProxyConfig,
   tls: TlsSettings,
   connectTimeout: number | null,
+  http2 = false,
 ): buildConnector.connector {
   const proxy = socksProxy(config);
   return (options, callback) => {
@@ -103,7 +104,11 @@ export function socksConnector(
           if (attempt.settled) return;
           if (!https) return attempt.succeed(tunnel);
           const inner = { ...options, httpSocket: tunnel };
-          tlsConnector(tls, null)(inner, (tlsErr, tlsSocket) => {
+          tlsConnector(
+            tls,
+            null,
+            http2,
+          )(inner, (tlsErr, tlsSocket) => {
             if (tlsErr) attempt.fail(tlsErr);
             else attempt.succeed(tlsSocket);
           });
@@ -119,5 +124,5 @@ export function socksConnectorFactory(
   config: SocksProxyConfig,
   tls: TlsSettings,
 ): ConnectorFactory {
-  return ({ connectTimeout }) => socksConnector(config, tls, connectTimeout);
+  return ({ connectTimeout, http2 }) => socksConnector(config, tls, connectTimeout, http2 === true);
 }

@@ -183,6 +183,7 @@ export function tunnelConnector(
   tls: TlsSettings,
   proxyTls: TlsSettings,
   connectTimeout: number | null,
+  http2 = false,
 ): buildConnector.connector {
   const toProxy = tlsConnector(proxyTls, null);
   const shown = isIPv6(proxy.host) ? `[${proxy.host}]` : proxy.host;
@@ -210,7 +211,11 @@ export function tunnelConnector(
         if (answerErr !== null) return attempt.fail(tunnelError(answerErr));
         if (!isSuccess(status))
           return attempt.fail(tunnelError(tunnelFailure(`${status} ${reason}`.trim())));
-        tlsConnector(tls, null)({ ...options, httpSocket: socket }, (tlsErr, tlsSocket) => {
+        tlsConnector(
+          tls,
+          null,
+          http2,
+        )({ ...options, httpSocket: socket }, (tlsErr, tlsSocket) => {
           if (tlsErr !== null) attempt.fail(tlsErr);
           else attempt.succeed(tlsSocket);
         });
@@ -232,6 +237,6 @@ export function tunnelConnectorFactory(
   tls: TlsSettings,
   proxyTls: TlsSettings,
 ): ConnectorFactory {
-  return ({ connectTimeout }) =>
-    tunnelConnector(proxy, proxyHeaders, tls, proxyTls, connectTimeout);
+  return ({ connectTimeout, http2 }) =>
+    tunnelConnector(proxy, proxyHeaders, tls, proxyTls, connectTimeout, http2 === true);
 }
