@@ -117,6 +117,8 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     readonly options: SharedConnect['options'];
   } | null;
   #streams = 0;
+  /** http2 pools: a connection chose HTTP/1.1, so Expect calls go the HTTP/1.1 way at once. */
+  #spokeH1 = false;
   #connected = 0;
   #running = 0;
   #closed = false;
@@ -252,7 +254,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
         options,
         // Only a call whose headers needed changes can hold Expect: the normal path pays nothing.
         continueHeaders:
-          headers !== given && options.body != null && !this.#http2
+          headers !== given && options.body != null
             ? continueHeaders(given, this.#extraHeaders, host ?? this.#authority)
             : null,
       };
@@ -264,8 +266,11 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
 
   /** Starts one try of `call`: a connection (maybe after a wait), then the request on it. @internal */
   startExchange(call: Call, body: PoolBody, retrying: boolean): Attempt | Promise<Attempt> {
-    if (call.continueHeaders !== null && body !== null) return this.#continue(call, body, retrying);
-    if (this.#sharedConnect !== null) return this.#startShared(call, body, retrying);
+    const expect = call.continueHeaders !== null && body !== null;
+    if (this.#sharedConnect !== null && !(expect && this.#spokeH1)) {
+      return this.#startShared(call, body, retrying);
+    }
+    if (expect) return this.#continue(call, body!, retrying);
     const got = this.#acquire(call.timeout, call.signal, retrying);
     if (got instanceof PooledConnection) return this.#dispatch(got, call, body);
     return got.then((conn) => this.#dispatch(conn, call, body));
@@ -320,10 +325,15 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
   /** Closes `conn` and opens an unconnected one in its place (the pool's count stays). */
   #replace(conn: PooledConnection): PooledConnection {
     void this.#drop(conn);
-    return this.#open(null);
+    return this.#open(null, true);
   }
 
-  #dispatch(conn: PooledConnection, call: Call, body: PoolBody): Exchange {
+  #dispatch(
+    conn: PooledConnection,
+    call: Call,
+    body: PoolBody,
+    expectWait: number | null | undefined = undefined,
+  ): Exchange {
     const { timeout } = call;
     const exchange = new Exchange(
       this,
@@ -338,7 +348,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     const options: Dispatcher.DispatchOptions = {
       method: call.method,
       path: call.path,
-      headers: call.headers ?? null,
+      headers: (expectWait === undefined ? call.headers : call.continueHeaders) ?? null,
       body: body as string | Uint8Array | null,
       // The exchange keeps the read timeout itself (undici's timers tick in ~1 s steps).
       headersTimeout: 0,
@@ -348,7 +358,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     // (RFC 9110 §9.3.2), so it is kept alive as urllib3 keeps it.
     if (call.method === 'HEAD') options.reset = false;
     if (conn.h2 !== null) this.#streams++;
-    conn.dispatch(options, exchange);
+    conn.dispatch(options, exchange, expectWait);
     return exchange;
   }
 
@@ -357,9 +367,39 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
   #startShared(call: Call, body: PoolBody, retrying: boolean): Attempt | Promise<Attempt> {
     const got = this.#acquireShared(call, retrying);
     if (got instanceof PooledConnection && got.known && this.#fits(got)) {
-      return this.#dispatch(got, call, body);
+      return this.#dispatchShared(got, call, body, retrying);
     }
     return this.#settleShared(got, call, body, retrying);
+  }
+
+  /**
+   * Sends on a connection of an http2 pool. `Expect: 100-continue` is a phase of the h2 stream;
+   * on an HTTP/1.1 connection it takes the pool's own Expect path (pool/expect-continue.ts).
+   */
+  #dispatchShared(
+    conn: PooledConnection,
+    call: Call,
+    body: PoolBody,
+    retrying: boolean,
+  ): Attempt | Promise<Attempt> {
+    if (call.continueHeaders === null || body === null) return this.#dispatch(conn, call, body);
+    if (conn.h2 !== null) {
+      const wait = call.options.expectContinueTimeout;
+      const expectWait = wait === undefined ? DEFAULT_EXPECT_CONTINUE_TIMEOUT : wait;
+      return this.#dispatch(conn, call, body, expectWait);
+    }
+    if (conn.connectError !== null) return this.#dispatch(conn, call, body);
+    // An HTTP/1.1 connection: back to the free list, and the Expect path takes a place.
+    this.#spokeH1 = true;
+    conn.load = 0;
+    conn.claimed = false;
+    const i = this.#shared.indexOf(conn);
+    if (i !== -1) this.#shared.splice(i, 1);
+    if (conn.client !== null && this.#idle.length < this.maxsize && !this.#closed) {
+      conn.idle = true;
+      this.#idle.push(conn);
+    } else void this.#drop(conn);
+    return this.#continue(call, body, retrying);
   }
 
   /**
@@ -379,7 +419,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
         this.#release(conn);
         throw call.signal.reason;
       }
-      if (this.#fits(conn)) return this.#dispatch(conn, call, body);
+      if (this.#fits(conn)) return this.#dispatchShared(conn, call, body, retrying);
       this.#release(conn);
       if (tries >= 1000)
         throw new ClosedPoolError(`${this.poolName}: no connection took the request.`);
@@ -522,7 +562,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     const idle = this.#idle;
     // A place for an exchange with its own socket: a new one while there is room, else the
     // least recently used idle connection gives up its place.
-    if (seat && (!this.block || this.#all.size < this.maxsize)) return this.#open(null);
+    if (seat && (!this.block || this.#all.size < this.maxsize)) return this.#open(null, true);
     if (seat && idle.length > 0) return this.#replace(idle.shift()!);
     while (idle.length > 0) {
       const conn = idle.pop()!;
@@ -552,9 +592,10 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     return connector;
   }
 
-  #open(connectTimeout: number | null): PooledConnection {
+  /** A new connection; `plain`: a place for the Expect path, never shared. */
+  #open(connectTimeout: number | null, plain = false): PooledConnection {
     const connector = this.connector(connectTimeout);
-    const shared = this.#sharedConnect;
+    const shared = plain ? null : this.#sharedConnect;
     const conn = new PooledConnection(
       this,
       this.#origin,

@@ -144,6 +144,7 @@ export class PooledConnection {
   dispatch(
     options: Dispatcher.DispatchOptions,
     handler: StreamHandler & Dispatcher.DispatchHandler,
+    expectWait?: number | null,
   ): void {
     const h2 = this.h2;
     if (h2 !== null) {
@@ -153,6 +154,7 @@ export class PooledConnection {
           path: options.path,
           headers: options.headers as Record<string, string> | null | undefined,
           body: (options.body ?? null) as PoolBody,
+          expectWait,
         },
         handler,
       );

@@ -44,6 +44,11 @@ export interface StreamRequest {
   readonly path: string;
   readonly headers: Record<string, string> | null | undefined;
   readonly body: PoolBody;
+  /**
+   * With `Expect: 100-continue` in the headers: how long to wait for 100 before the body goes
+   * anyway, ms (`null`: as long as the server takes); undefined drops an Expect header.
+   */
+  readonly expectWait?: number | null | undefined;
 }
 
 const unprocessed = new WeakSet<Error>();
@@ -160,7 +165,7 @@ export class H2Session {
       return;
     }
     if (this.open++ === 0) session.ref();
-    new H2Stream(this, stream, handler, request.body);
+    new H2Stream(this, stream, handler, request.body, request.expectWait);
   }
 
   /** A stream closed. @internal */
@@ -193,6 +198,7 @@ export class H2Session {
         const value = given[name]!;
         if (DROPPED.has(lower)) {
           if (lower === 'host') authority = value;
+          else if (lower === 'expect' && request.expectWait !== undefined) out.expect = value;
           continue;
         }
         if (lower === 'te' && value.trim().toLowerCase() !== 'trailers') continue;
@@ -217,12 +223,16 @@ class H2Stream {
   readonly #handler: StreamHandler;
   #settled = false;
   #headed = false;
+  /** Expect: 100-continue: the body waiting for 100 (or the wait's end), and the wait's timer. */
+  #held: PoolBody = null;
+  #wait: NodeJS.Timeout | null = null;
 
   constructor(
     session: H2Session,
     stream: ClientHttp2Stream,
     handler: StreamHandler,
     body: PoolBody,
+    expectWait: number | null | undefined,
   ) {
     this.#session = session;
     this.#stream = stream;
@@ -233,6 +243,27 @@ class H2Stream {
     stream.on('error', this.#onError);
     stream.on('close', this.#onClose);
     handler.onConnect(this.#abort);
+    if (body !== null && expectWait !== undefined) {
+      // The body goes after 100 Continue or the wait; a final answer first means never.
+      this.#held = body;
+      stream.once('continue', this.#release);
+      if (expectWait !== null) this.#wait = setTimeout(this.#release, expectWait);
+      return;
+    }
+    this.#send(body);
+  }
+
+  readonly #release = (): void => {
+    if (this.#wait !== null) clearTimeout(this.#wait);
+    this.#wait = null;
+    const body = this.#held;
+    this.#held = null;
+    if (body !== null && !this.#settled && !this.#headed) this.#send(body);
+  };
+
+  #send(body: PoolBody): void {
+    const stream = this.#stream;
+    const handler = this.#handler;
     if (body === null) handler.onRequestSent();
     else if (typeof body === 'string' || body instanceof Uint8Array) {
       stream.end(body, () => {
@@ -261,6 +292,7 @@ class H2Stream {
   readonly #abort = (err?: Error): void => {
     if (this.#settled) return;
     this.#settled = true;
+    if (this.#wait !== null) clearTimeout(this.#wait);
     if (!this.#stream.destroyed) this.#stream.close(NGHTTP2_CANCEL);
     this.#handler.onError(err ?? new Error('The request was aborted.'));
   };
@@ -277,6 +309,7 @@ class H2Stream {
       if (value !== undefined) headers[name] = value;
     }
     this.#headed = true;
+    if (this.#wait !== null) clearTimeout(this.#wait);
     this.#handler.onResponseHead(status, headers, this.#resume);
   };
 
