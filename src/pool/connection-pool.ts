@@ -24,6 +24,7 @@ import {
 } from './expect-continue.js';
 import { parseUrl, pathOf, type RequestTarget } from './parse-url.js';
 import { checkMethod, continueHeaders, prepareHeaders } from './request-headers.js';
+import { now } from './timings.js';
 import type {
   ConnectorFactory,
   PoolBody,
@@ -33,9 +34,12 @@ import type {
   TlsSettings,
   UrlopenOptions,
 } from './types.js';
+import { unixConnectorFactory } from './unix.js';
 import { type Attempt, type Call, runCall } from './urlopen.js';
 import { installConnectionPoolView } from './views.js';
 import { Waiter } from './waiter.js';
+
+const VERIFY: TlsSettings = Object.freeze({ rejectUnauthorized: true });
 
 /** Options of a {@link ConnectionPool}. */
 export interface ConnectionPoolOptions {
@@ -49,6 +53,11 @@ export interface ConnectionPoolOptions {
   block?: boolean | undefined;
   /** TLS settings of the default connector (https only). */
   tls?: TlsSettings | null | undefined;
+  /**
+   * Connect to the Unix domain socket at this path instead of `host:port` (an `http+unix:` URL);
+   * `host` is then only the Host header and TLS server name (`localhost`).
+   */
+  socketPath?: string | null | undefined;
   /** The proxy this pool goes through; informational here, the connector does the work. */
   proxy?: ProxySettings | null | undefined;
   /** Opens connections; @default undici's buildConnector with `tls` and the call's connect timeout. */
@@ -88,6 +97,8 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
   readonly key: string;
   readonly tls: TlsSettings | null;
   readonly proxy: ProxySettings | null;
+  /** The Unix socket this pool connects to, or null for TCP. */
+  readonly socketPath: string | null;
   /** urllib3's description: `HTTPConnectionPool(host='h', port=80)`. */
   readonly poolName: string;
 
@@ -135,12 +146,20 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     this.block = options.block ?? false;
     this.tls = options.tls ?? null;
     this.proxy = options.proxy ?? null;
+    this.socketPath = options.socketPath ?? null;
     this.#origin = `${scheme}://${host}:${port}`;
-    this.key = options.key ?? this.#origin;
     const isDefault = port === (scheme === 'https' ? 443 : 80);
     this.#authority = isDefault ? host : `${host}:${port}`;
-    this.#base = `${scheme}://${this.#authority}`;
-    this.poolName = `${scheme === 'https' ? 'HTTPS' : 'HTTP'}ConnectionPool(host='${host}', port=${port})`;
+    const kind = scheme === 'https' ? 'HTTPS' : 'HTTP';
+    if (this.socketPath === null) {
+      this.key = options.key ?? this.#origin;
+      this.#base = `${scheme}://${this.#authority}`;
+      this.poolName = `${kind}ConnectionPool(host='${host}', port=${port})`;
+    } else {
+      this.#base = `${scheme}+unix://${encodeURIComponent(this.socketPath)}`;
+      this.key = options.key ?? this.#base;
+      this.poolName = `Unix${kind}ConnectionPool(path='${this.socketPath}')`;
+    }
     this.#absolute = options.requestTargetMode === 'absolute';
     this.#extraHeaders = options.extraHeaders;
     this.#headers = options.headers;
@@ -157,9 +176,16 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
       bodyTimeout: 0,
       allowH2: options.http2 ?? false,
     };
+    const tls = scheme === 'https' ? this.tls : null;
     this.#connectorFactory =
       options.connectorFactory ??
-      defaultConnectorFactory(scheme === 'https' ? this.tls : null, options.http2 ?? false);
+      (this.socketPath === null
+        ? defaultConnectorFactory(tls, this.#http2)
+        : unixConnectorFactory(
+            this.socketPath,
+            scheme === 'https' ? (tls ?? VERIFY) : null,
+            this.#http2,
+          ));
     this.#sharedConnect =
       this.#http2 && scheme === 'https'
         ? {
@@ -267,13 +293,14 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
   /** Starts one try of `call`: a connection (maybe after a wait), then the request on it. @internal */
   startExchange(call: Call, body: PoolBody, retrying: boolean): Attempt | Promise<Attempt> {
     const expect = call.continueHeaders !== null && body !== null;
+    const startedAt = now(); // `queued` runs from here to the dispatch
     if (this.#sharedConnect !== null && !(expect && this.#spokeH1)) {
-      return this.#startShared(call, body, retrying);
+      return this.#startShared(call, body, retrying, startedAt);
     }
     if (expect) return this.#continue(call, body!, retrying);
     const got = this.#acquire(call.timeout, call.signal, retrying);
-    if (got instanceof PooledConnection) return this.#dispatch(got, call, body);
-    return got.then((conn) => this.#dispatch(conn, call, body));
+    if (got instanceof PooledConnection) return this.#dispatch(got, call, body, startedAt);
+    return got.then((conn) => this.#dispatch(conn, call, body, startedAt));
   }
 
   /** The absolute URL of a request target. */
@@ -332,6 +359,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     conn: PooledConnection,
     call: Call,
     body: PoolBody,
+    startedAt: number,
     expectWait: number | null | undefined = undefined,
   ): Exchange {
     const { timeout } = call;
@@ -343,6 +371,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
       timeout,
       call.body,
       call.signal,
+      startedAt,
     );
     this.#running++;
     const options: Dispatcher.DispatchOptions = {
@@ -364,12 +393,17 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
 
   // ---- http2 pools: connections shared by many requests ----
 
-  #startShared(call: Call, body: PoolBody, retrying: boolean): Attempt | Promise<Attempt> {
+  #startShared(
+    call: Call,
+    body: PoolBody,
+    retrying: boolean,
+    startedAt: number,
+  ): Attempt | Promise<Attempt> {
     const got = this.#acquireShared(call, retrying);
     if (got instanceof PooledConnection && got.known && this.#fits(got)) {
-      return this.#dispatchShared(got, call, body, retrying);
+      return this.#dispatchShared(got, call, body, retrying, startedAt);
     }
-    return this.#settleShared(got, call, body, retrying);
+    return this.#settleShared(got, call, body, retrying, startedAt);
   }
 
   /**
@@ -381,14 +415,17 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     call: Call,
     body: PoolBody,
     retrying: boolean,
+    startedAt: number,
   ): Attempt | Promise<Attempt> {
-    if (call.continueHeaders === null || body === null) return this.#dispatch(conn, call, body);
+    if (call.continueHeaders === null || body === null) {
+      return this.#dispatch(conn, call, body, startedAt);
+    }
     if (conn.h2 !== null) {
       const wait = call.options.expectContinueTimeout;
       const expectWait = wait === undefined ? DEFAULT_EXPECT_CONTINUE_TIMEOUT : wait;
-      return this.#dispatch(conn, call, body, expectWait);
+      return this.#dispatch(conn, call, body, startedAt, expectWait);
     }
-    if (conn.connectError !== null) return this.#dispatch(conn, call, body);
+    if (conn.connectError !== null) return this.#dispatch(conn, call, body, startedAt);
     // An HTTP/1.1 connection: back to the free list, and the Expect path takes a place.
     this.#spokeH1 = true;
     conn.load = 0;
@@ -411,6 +448,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     call: Call,
     body: PoolBody,
     retrying: boolean,
+    startedAt: number,
   ): Promise<Attempt> {
     for (let tries = 0; ; tries++) {
       const conn = await got;
@@ -419,7 +457,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
         this.#release(conn);
         throw call.signal.reason;
       }
-      if (this.#fits(conn)) return this.#dispatchShared(conn, call, body, retrying);
+      if (this.#fits(conn)) return this.#dispatchShared(conn, call, body, retrying, startedAt);
       this.#release(conn);
       if (tries >= 1000)
         throw new ClosedPoolError(`${this.poolName}: no connection took the request.`);
@@ -714,6 +752,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     await Promise.all([...this.#all].map((conn) => this.#drop(conn, error)));
   }
 
+  /** `await using`: `close()` when the block ends. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }

@@ -5,8 +5,10 @@
  * many requests at once over an {@link H2Session}; otherwise the socket goes to an undici Client.
  */
 import type { Socket } from 'node:net';
+
 import { Client, type Dispatcher } from 'undici';
 import { H2Session, type SessionOwner, type StreamHandler } from './h2-session.js';
+import { type ConnectMarks, connectMarks, now, takeSocketMarks, watchSocket } from './timings.js';
 import type { ConnectorFactory, PoolBody } from './types.js';
 
 /** What a connection tells its pool. */
@@ -62,6 +64,10 @@ export class PooledConnection {
   version = 11;
   /** Its socket once open (to tell a stalled upload from a slow body source). */
   socket: Socket | null = null;
+  /** When its socket was opened, phase by phase (pool/timings.ts). */
+  readonly marks: ConnectMarks = connectMarks();
+  /** Requests handed to it so far: the first one reports the connect phases, later ones are reused. */
+  requests = 0;
   readonly #owner: ConnectionOwner;
   #stop: ((reason: unknown) => void) | null = null;
 
@@ -78,8 +84,9 @@ export class PooledConnection {
       return;
     }
     this.known = false;
+    const watched = this.#watch(connect);
     this.ready = new Promise((resolve) => {
-      connect(shared.options, (err, socket) => {
+      watched(shared.options, (err, socket) => {
         if (err !== null || this.closed) {
           this.connectError = err ?? new Error('The connection was closed.');
           socket?.destroy();
@@ -91,7 +98,7 @@ export class PooledConnection {
           // HTTP/1.1: the open socket goes to undici; a later reconnect opens a new one.
           let first: Socket | null = socket;
           this.#client(origin, options, (opts, callback) => {
-            if (first === null) return connect(opts, callback);
+            if (first === null) return watched(opts, callback);
             const given = first;
             first = null;
             process.nextTick(callback, null, given);
@@ -168,16 +175,27 @@ export class PooledConnection {
     this.client!.dispatch(options, handler);
   }
 
-  /** Keeps the socket, and the protocol ALPN chose for the responses' `version`. */
+  /**
+   * Keeps the socket, the protocol ALPN chose for the responses' `version`, and when each
+   * connect phase ended (the socket a connector returns at once is watched; a connector that
+   * gives it only at the end may have marked its steps on it).
+   */
   #watch(connect: ReturnType<ConnectorFactory>): ReturnType<ConnectorFactory> {
-    return (options, callback) =>
-      connect(options, (err, socket) => {
+    return (options, callback) => {
+      const marks = this.marks;
+      marks.connectStart = now();
+      const pending = connect(options, (err, socket) => {
         if (err !== null) return callback(err, null);
+        marks.readyAt = now();
+        takeSocketMarks(socket!, marks);
         this.socket = socket;
         this.version =
           (socket as { alpnProtocol?: string | false }).alpnProtocol === 'h2' ? 20 : 11;
         callback(null, socket!);
-      });
+      }) as unknown;
+      if (pending != null && marks.readyAt < 0) watchSocket(pending as Socket, marks);
+      return pending as Socket;
+    };
   }
 
   readonly #onConnect = (): void => {
