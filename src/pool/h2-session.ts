@@ -113,6 +113,8 @@ export class H2Session {
     const settle = (): void => {
       if (ready) return;
       ready = true;
+      // Held open until now (a call waits on it); idle, it keeps no process alive.
+      if (this.open === 0 && !this.session.destroyed) this.session.unref();
       onReady();
     };
     const session = http2.connect(origin, {
@@ -136,7 +138,6 @@ export class H2Session {
       settle();
       owner.sessionClosed();
     });
-    session.unref();
   }
 
   #drain(): void {
