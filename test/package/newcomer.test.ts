@@ -72,7 +72,17 @@ const CANNOT_RUN: { marker: string; why: string }[] = [
 ];
 
 /** What the local servers must have seen while a block (found by a string in it) ran. */
-const EXPECT: [marker: string, check: (seen: WorldRecord[], where: string) => void][] = [
+const EXPECT: [
+  marker: string,
+  check: (seen: WorldRecord[], where: string, stdout: string) => void,
+][] = [
+  [
+    "await requests.get('https://self-signed.example/', { verify: false })",
+    (seen, where, stdout) => {
+      assert.match(stdout, /^not trusted: /, `${where}: the self-signed certificate refused`);
+      assert.equal(seen.filter((r) => r.host === 'self-signed.example').length, 1, where);
+    },
+  ],
   [
     "'https://api.example.org/flaky'",
     (seen, where) => {
@@ -306,7 +316,8 @@ describe('the newcomer path, from the packed tarball', () => {
         } else {
           assert.ok(seen.length > 0, `${where} reached the local servers`);
         }
-        for (const [marker, check] of EXPECT) if (b.code.includes(marker)) check(seen, where);
+        for (const [marker, check] of EXPECT)
+          if (b.code.includes(marker)) check(seen, where, r.stdout);
       }
       for (const c of CANNOT_RUN) assert.ok(used.has(c.marker), `no block left for: ${c.marker}`);
       // Every CONNECT named a documented host, and the proxy refused nothing.
