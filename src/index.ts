@@ -110,6 +110,7 @@ export * from './errors.js';
 export type { HooksInput, ResponseHook } from './hooks.js';
 export type { ServerSentEvent } from './models/event-stream.js';
 export type { RequestAttemptMessage, RequestRetryMessage } from './pool/diagnostics.js';
+export type { Timings } from './pool/timings.js';
 export type {
   RequestEndMessage,
   RequestErrorMessage,

@@ -348,8 +348,10 @@ installView(
   () => '<HTTPAdapter>',
 );
 
+/** `https:`, or `https+unix:` (TLS over a Unix socket). */
 function isHttps(url: string): boolean {
-  return url.slice(0, 6).toLowerCase() === 'https:';
+  const head = url.slice(0, 11).toLowerCase();
+  return head.startsWith('https:') || head === 'https+unix:';
 }
 
 /** Aborts a call with TotalTimeoutError once `ms` have passed, while its body is read. */

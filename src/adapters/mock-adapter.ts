@@ -20,6 +20,7 @@ import { STATUS_CODES } from 'node:http';
 import { ConnectionError, RequestException } from '../errors.js';
 import type { PreparedRequest } from '../models/prepared-request.js';
 import type { Response } from '../models/response.js';
+import { now } from '../pool/timings.js';
 import type { RawHeaders } from '../pool/types.js';
 import { prepareUrl } from '../utils/url.js';
 import { BaseAdapter, type SendOptions } from './base-adapter.js';
@@ -167,6 +168,7 @@ export class MockAdapter extends BaseAdapter {
   }
 
   override async send(request: PreparedRequest, options: SendOptions = {}): Promise<Response> {
+    const startedAt = now();
     this.calls.push(request);
     const route = this.#match(request);
     if (route === undefined) {
@@ -184,7 +186,7 @@ export class MockAdapter extends BaseAdapter {
       }
       throw init.error;
     }
-    return this.#build(request, init);
+    return this.#build(request, init, startedAt);
   }
 
   #match(request: PreparedRequest): MockRoute | undefined {
@@ -201,7 +203,11 @@ export class MockAdapter extends BaseAdapter {
     );
   }
 
-  async #build(request: PreparedRequest, init: MockResponseInit): Promise<Response> {
+  async #build(
+    request: PreparedRequest,
+    init: MockResponseInit,
+    startedAt: number,
+  ): Promise<Response> {
     const status = init.status ?? 200;
     const headers = Object.create(null) as RawHeaders;
     for (const [k, v] of Object.entries(init.headers ?? {})) headers[k.toLowerCase()] = v;
@@ -220,6 +226,7 @@ export class MockAdapter extends BaseAdapter {
       headers,
       request.url ?? '',
       body,
+      startedAt,
     );
     const response = buildResponse(this, request, raw);
     await response.read();
