@@ -60,7 +60,7 @@ export interface SessionSendOptions extends SendOptions {
 }
 
 /**
- * What `new Session(options)` takes: the Session's attributes (API.md), set before any request.
+ * What `new Session(options)` takes: the Session's attributes, set before any request.
  * `headers` are laid over the default headers (a `null` value removes one); `adapters` are
  * mounted after the default `https://` and `http://` ones.
  */
