@@ -101,8 +101,11 @@ function retriesOption(maxRetries: number | Retry | undefined): Retry {
  * s.mount('https://', new HTTPAdapter({ poolMaxsize: 32, maxRetries: new Retry({ total: 3, backoffFactor: 200 }) }));
  */
 export class HTTPAdapter extends BaseAdapter {
+  /** The Retry of every request (requests' `max_retries`), from the `maxRetries` option. */
   readonly maxRetries: Retry;
+  /** The options it was built with, defaults filled in. */
   readonly config: Readonly<Required<HTTPAdapterOptions>>;
+  /** The PoolManager holding the pools (`poolManager.pools`, each with `stats`). */
   poolManager!: PoolManager;
   /** One ProxyManager per proxy URL (and TLS settings). */
   readonly proxyManager: Map<string, ProxyManager> = new RedactedKeyMap<ProxyManager>();
