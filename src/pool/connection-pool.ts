@@ -19,6 +19,7 @@ import {
 } from './expect-continue.js';
 import { parseUrl, pathOf, type RequestTarget } from './parse-url.js';
 import { checkMethod, continueHeaders, prepareHeaders } from './request-headers.js';
+import { now } from './timings.js';
 import type {
   ConnectorFactory,
   PoolBody,
@@ -28,9 +29,12 @@ import type {
   TlsSettings,
   UrlopenOptions,
 } from './types.js';
+import { unixConnectorFactory } from './unix.js';
 import { type Attempt, type Call, runCall } from './urlopen.js';
 import { installConnectionPoolView } from './views.js';
 import { Waiter } from './waiter.js';
+
+const VERIFY: TlsSettings = Object.freeze({ rejectUnauthorized: true });
 
 /** Options of a {@link ConnectionPool}. */
 export interface ConnectionPoolOptions {
@@ -49,6 +53,11 @@ export interface ConnectionPoolOptions {
   block?: boolean | undefined;
   /** TLS settings of the default connector (https only). */
   tls?: TlsSettings | null | undefined;
+  /**
+   * Connect to the Unix domain socket at this path instead of `host:port` (an `http+unix:` URL);
+   * `host` is then only the Host header and TLS server name (`localhost`).
+   */
+  socketPath?: string | null | undefined;
   /** The proxy this pool goes through; informational here, the connector does the work. */
   proxy?: ProxySettings | null | undefined;
   /** Opens connections; @default undici's buildConnector with `tls` and the call's connect timeout. */
@@ -86,6 +95,8 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
   readonly key: string;
   readonly tls: TlsSettings | null;
   readonly proxy: ProxySettings | null;
+  /** The Unix socket this pool connects to, or null for TCP. */
+  readonly socketPath: string | null;
   /** urllib3's description: `HTTPConnectionPool(host='h', port=80)`. */
   readonly poolName: string;
 
@@ -127,12 +138,20 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
       options.keepIdle === false ? 0 : this.maxsize === 0 ? Number.POSITIVE_INFINITY : this.maxsize;
     this.tls = options.tls ?? null;
     this.proxy = options.proxy ?? null;
+    this.socketPath = options.socketPath ?? null;
     this.#origin = `${scheme}://${host}:${port}`;
-    this.key = options.key ?? this.#origin;
     const isDefault = port === (scheme === 'https' ? 443 : 80);
     this.#authority = isDefault ? host : `${host}:${port}`;
-    this.#base = `${scheme}://${this.#authority}`;
-    this.poolName = `${scheme === 'https' ? 'HTTPS' : 'HTTP'}ConnectionPool(host='${host}', port=${port})`;
+    const kind = scheme === 'https' ? 'HTTPS' : 'HTTP';
+    if (this.socketPath === null) {
+      this.key = options.key ?? this.#origin;
+      this.#base = `${scheme}://${this.#authority}`;
+      this.poolName = `${kind}ConnectionPool(host='${host}', port=${port})`;
+    } else {
+      this.#base = `${scheme}+unix://${encodeURIComponent(this.socketPath)}`;
+      this.key = options.key ?? this.#base;
+      this.poolName = `Unix${kind}ConnectionPool(path='${this.socketPath}')`;
+    }
     this.#absolute = options.requestTargetMode === 'absolute';
     this.#extraHeaders = options.extraHeaders;
     this.#headers = options.headers;
@@ -149,9 +168,16 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
       bodyTimeout: 0,
       allowH2: options.http2 ?? false,
     };
+    const tls = scheme === 'https' ? this.tls : null;
     this.#connectorFactory =
       options.connectorFactory ??
-      defaultConnectorFactory(scheme === 'https' ? this.tls : null, options.http2 ?? false);
+      (this.socketPath === null
+        ? defaultConnectorFactory(tls, this.#http2)
+        : unixConnectorFactory(
+            this.socketPath,
+            scheme === 'https' ? (tls ?? VERIFY) : null,
+            this.#http2,
+          ));
   }
 
   /** Live counters: open sockets, idle ones, waiting calls, requests on the wire. */
@@ -246,9 +272,10 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
   /** Starts one try of `call`: a connection (maybe after a wait), then the request on it. @internal */
   startExchange(call: Call, body: PoolBody, retrying: boolean): Attempt | Promise<Attempt> {
     if (call.continueHeaders !== null && body !== null) return this.#continue(call, body, retrying);
+    const startedAt = now(); // `queued` runs from here to the dispatch
     const got = this.#acquire(call.timeout, call.signal, retrying);
-    if (got instanceof PooledConnection) return this.#dispatch(got, call, body);
-    return got.then((conn) => this.#dispatch(conn, call, body));
+    if (got instanceof PooledConnection) return this.#dispatch(got, call, body, startedAt);
+    return got.then((conn) => this.#dispatch(conn, call, body, startedAt));
   }
 
   /** The absolute URL of a request target. */
@@ -303,7 +330,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     return this.#open(null);
   }
 
-  #dispatch(conn: PooledConnection, call: Call, body: PoolBody): Exchange {
+  #dispatch(conn: PooledConnection, call: Call, body: PoolBody, startedAt: number): Exchange {
     const { timeout } = call;
     const exchange = new Exchange(
       this,
@@ -313,6 +340,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
       timeout,
       call.body,
       call.signal,
+      startedAt,
     );
     this.#running++;
     const options: Dispatcher.DispatchOptions = {
@@ -467,6 +495,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     await Promise.all([...this.#all].map((conn) => this.#drop(conn, error)));
   }
 
+  /** `await using`: `close()` when the block ends. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
