@@ -768,6 +768,13 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
 }
 installConnectionPoolView(ConnectionPool);
 
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`${name} must be a whole number of at least 1, got ${value}.`);
+  }
+  return value;
+}
+
 function poolSize(value: number, block: boolean): number {
   if (!Number.isInteger(value) || value < 0) {
     throw new RangeError(`maxsize must be a whole number of at least 0, got ${value}.`);
