@@ -21,6 +21,7 @@ import type { RawHeaders } from './pool/types.js';
 
 /** What Retry needs of a response: its status and its (lower-cased) headers. */
 export interface RetryResponse {
+  /** The HTTP status. */
   readonly status: number;
   readonly headers: RawHeaders;
 }
@@ -257,24 +258,41 @@ export class Retry {
   /** `new Retry({ total: 3 })`, what `Retry.from(null)` gives, as urllib3's Retry.DEFAULT. */
   static readonly DEFAULT: Retry = new Retry({ total: 3 });
 
+  /** Retries left in all, or `null` (no overall limit), or `false` (no retry, errors raised as they are). */
   readonly total: Count;
+  /** Retries left for errors opening a connection; `null` = limited by `total` only. */
   readonly connect: Count;
+  /** Retries left for errors after the request was sent; `null` = limited by `total` only. */
   readonly read: Count;
   /** Never `false`: `redirect: false` (or `total: false`) becomes 0 with raiseOnRedirect false. */
   readonly redirect: number | null;
+  /** Retries left for a status of `statusForcelist`; `null` = limited by `total` only. */
   readonly status: Count;
+  /** Retries left for other errors; `null` = limited by `total` only. */
   readonly other: Count;
+  /** Methods retried after their request may have reached the server; `null` = every method. */
   readonly allowedMethods: ReadonlySet<string> | null;
+  /** Statuses that are retried (for methods of `allowedMethods`). */
   readonly statusForcelist: ReadonlySet<number>;
+  /** ms; the sleep after the n-th consecutive error is `backoffFactor * 2^(n-1)`. */
   readonly backoffFactor: number;
+  /** Longest backoff, ms. */
   readonly backoffMax: number;
+  /** Up to this many ms of random jitter added to each backoff. */
   readonly backoffJitter: number;
+  /** Throw MaxRetryError when redirects run out, rather than return the last 3xx. */
   readonly raiseOnRedirect: boolean;
+  /** Raise (RetryError) when status retries run out, else return the last response. */
   readonly raiseOnStatus: boolean;
+  /** What happened on each try so far, oldest first. */
   readonly history: readonly RequestHistory[];
+  /** Wait for the Retry-After of a 413, 429 or 503. */
   readonly respectRetryAfterHeader: boolean;
+  /** Longest Retry-After wait, ms: a longer one is cut to it. */
   readonly retryAfterMax: number;
+  /** Lower-cased headers dropped when a redirect goes to another host. */
   readonly removeHeadersOnRedirect: ReadonlySet<string>;
+  /** The time source and sleep of backoff and Retry-After waits. */
   readonly clock: RetryClock;
   /** Ours: the random source of the jitter, in [0, 1) (`Math.random` unless given). */
   readonly random: () => number;

@@ -67,7 +67,7 @@ export type StreamBody =
   | Blob
   | FileFromPath;
 
-/** What `data` accepts (API.md). */
+/** What `data` accepts: form fields (a record, entries, URLSearchParams), text, bytes, a stream or a Blob. */
 export type DataInput =
   | string
   | Uint8Array

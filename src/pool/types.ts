@@ -101,6 +101,8 @@ export interface ProxySettings {
  */
 export type ConnectorFactory = (opts: {
   connectTimeout: number | null;
+  /** Offer h2 through ALPN on the TLS connection to the origin (inside tunnels too). */
+  http2?: boolean | undefined;
 }) => buildConnector.connector;
 
 /** Live counters of one ConnectionPool, named as undici's pool stats. */
@@ -115,4 +117,6 @@ export interface PoolStats {
   readonly running: number;
   /** pending + running. */
   readonly size: number;
+  /** HTTP/2 streams open now, over all of the pool's h2 connections (each also in `running`). */
+  readonly streams: number;
 }

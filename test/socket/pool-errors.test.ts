@@ -63,7 +63,14 @@ describe('pool errors from raw peers', () => {
         assert.equal((err.cause as { code?: string }).code, 'ECONNREFUSED');
         return true;
       });
-      assert.deepEqual(pool.stats, { connected: 0, free: 0, pending: 0, running: 0, size: 0 });
+      assert.deepEqual(pool.stats, {
+        connected: 0,
+        free: 0,
+        pending: 0,
+        running: 0,
+        size: 0,
+        streams: 0,
+      });
     } finally {
       await pool.close();
     }
