@@ -47,8 +47,13 @@ export interface ConnectionPoolOptions {
   /** Lower case; an IPv6 address in brackets. */
   host: string;
   port: number;
-  /** Idle kept-alive connections kept; with `block`, connections open at all. @default 1 */
+  /**
+   * Idle kept-alive connections kept; with `block`, connections open at all. 0 keeps any number,
+   * as urllib3's pool queue of size 0 (then `block` is refused: no connection could be had). @default 1
+   */
   maxsize?: number | undefined;
+  /** false: close every connection after its exchange (a pool its PoolManager does not keep). @default true */
+  keepIdle?: boolean | undefined;
   /** Wait (up to `timeout.pool`) for a free connection instead of opening an extra one. @default false */
   block?: boolean | undefined;
   /** TLS settings of the default connector (https only). */
@@ -133,6 +138,8 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
   #connected = 0;
   #running = 0;
   #closed = false;
+  /** Idle connections kept at most (maxsize; unbounded for 0; none when not kept). */
+  readonly #idleLimit: number;
 
   constructor(options: ConnectionPoolOptions) {
     const { scheme, host, port } = options;
@@ -142,8 +149,10 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     this.scheme = scheme;
     this.host = host;
     this.port = port;
-    this.maxsize = positiveInteger('maxsize', options.maxsize ?? 1);
+    this.maxsize = poolSize(options.maxsize ?? 1, options.block ?? false);
     this.block = options.block ?? false;
+    this.#idleLimit =
+      options.keepIdle === false ? 0 : this.maxsize === 0 ? Number.POSITIVE_INFINITY : this.maxsize;
     this.tls = options.tls ?? null;
     this.proxy = options.proxy ?? null;
     this.socketPath = options.socketPath ?? null;
@@ -692,7 +701,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     }
     conn.used = true;
     if (this.#serveWaiter(conn)) return;
-    if (this.#idle.length < this.maxsize) {
+    if (this.#idle.length < this.#idleLimit) {
       conn.idle = true;
       this.#idle.push(conn);
       return;
@@ -779,6 +788,18 @@ function dropIdle(pool: ConnectionPool, conn: PooledConnection): void {
 function positiveInteger(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 1) {
     throw new RangeError(`${name} must be a whole number of at least 1, got ${value}.`);
+  }
+  return value;
+}
+
+function poolSize(value: number, block: boolean): number {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new RangeError(`maxsize must be a whole number of at least 0, got ${value}.`);
+  }
+  if (value === 0 && block) {
+    throw new RangeError(
+      'maxsize 0 with block (poolBlock) would never hand out a connection: give maxsize of at least 1, or block false.',
+    );
   }
   return value;
 }

@@ -57,7 +57,7 @@ export interface RawResponse {
   readonly data: Uint8Array | null;
   /** Decoded body chunks, as they arrive; read-timeout and connection errors are pool errors. */
   stream(): AsyncIterable<Uint8Array>;
-  /** Reads the rest of the body, decoded. */
+  /** Reads the rest of the body, decoded: empty bytes once it was all read (urllib3's `read()`). */
   read(): Promise<Uint8Array>;
   /** Reads and discards the rest so the connection goes back to the pool. */
   drain(): Promise<void>;

@@ -67,10 +67,16 @@ const readTimeout: Translate = (err, ctx) =>
     { cause: err },
   );
 
+// http.client's words for a peer that closes before a whole response head (requests raises
+// ConnectionError(ProtocolError('Connection aborted.', RemoteDisconnected(...)))). http.client
+// would take a head cut off by the close as complete; llhttp does not hand one out.
+const REMOTE_DISCONNECTED = "RemoteDisconnected('Remote end closed connection without response')";
+
 /** The connection broke: before the response it was "aborted", during the body "broken". */
 const broken: Translate = (err, ctx) => {
   if (ctx.phase !== 'body') {
-    return new ProtocolError(`Connection aborted: ${describeClose(err)}`, { cause: err });
+    const what = err.code === 'UND_ERR_SOCKET' ? REMOTE_DISCONNECTED : describeClose(err);
+    return new ProtocolError(`Connection aborted: ${what}`, { cause: err });
   }
   if (ctx.expected !== null && ctx.received < ctx.expected) return incompleteRead(err, ctx);
   return new ProtocolError(`Connection broken: ${describeClose(err)}`, { cause: err });
