@@ -524,7 +524,10 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     for (const conn of this.#shared) {
       const room = conn.h2 !== null ? conn.h2.maxStreams : conn.known ? 0 : max;
       if (conn.load < room && (conn.h2 === null || conn.multiplexing)) {
-        conn.load++;
+        if (conn.load++ === 0 && conn.idleTimer !== null) {
+          clearTimeout(conn.idleTimer);
+          conn.idleTimer = null;
+        }
         return conn;
       }
     }
@@ -566,7 +569,17 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
         });
       }
       void this.#drop(conn);
+    } else if (conn.h2 !== null) {
+      // Kept: closed after the keep-alive time without a request, as an idle HTTP/1.1 one.
+      const ms = this.#clientOptions.keepAliveTimeout ?? 4_000;
+      conn.idleTimer = setTimeout(dropIdle, ms, this, conn).unref();
     }
+  }
+
+  /** An idle h2 connection's keep-alive time ran out. @internal */
+  idleExpired(conn: PooledConnection): void {
+    conn.idleTimer = null;
+    if (conn.load === 0) void this.#drop(conn);
   }
 
   /** A request on a connection of an http2 pool ended. */
@@ -769,6 +782,10 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
   }
 }
 installConnectionPoolView(ConnectionPool);
+
+function dropIdle(pool: ConnectionPool, conn: PooledConnection): void {
+  pool.idleExpired(conn);
+}
 
 function positiveInteger(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 1) {

@@ -50,6 +50,8 @@ export class PooledConnection {
   known = true;
   /** An HTTP/1.1 outcome was claimed by one of the calls that waited for the protocol. */
   claimed = false;
+  /** An idle h2 connection's keep-alive timer. */
+  idleTimer: NodeJS.Timeout | null = null;
   /** Why opening an http2-offering connection failed: every call given it fails with this. */
   connectError: Error | null = null;
   /** A socket is open. */
@@ -220,6 +222,7 @@ export class PooledConnection {
   /** Closes the socket at once; requests still on it fail with `reason`. */
   destroy(reason?: unknown): Promise<void> {
     this.closed = true;
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
     this.idle = false;
     const stop = this.#stop;
     if (stop !== null) {

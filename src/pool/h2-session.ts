@@ -78,6 +78,17 @@ const DROPPED = new Set([
   'expect',
 ]);
 
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const BAD_VALUE = /[\r\n\0]/;
+
+/** A header node:http2 must not see (it may close the whole session over it). */
+function badHeader(name: string): Error {
+  const message = TOKEN.test(name)
+    ? `the value of header ${JSON.stringify(name)} holds CR, LF or NUL`
+    : `header name ${JSON.stringify(name)} is not an HTTP token`;
+  return Object.assign(new Error(message), { code: 'ERR_HTTP2_INVALID_HEADER_VALUE' });
+}
+
 /** One HTTP/2 session on an open socket. */
 export class H2Session {
   readonly session: ClientHttp2Session;
@@ -197,6 +208,7 @@ export class H2Session {
       for (const name in given) {
         const lower = name.toLowerCase();
         const value = given[name]!;
+        if (!TOKEN.test(name) || BAD_VALUE.test(value)) throw badHeader(name);
         if (DROPPED.has(lower)) {
           if (lower === 'host') authority = value;
           else if (lower === 'expect' && request.expectWait !== undefined) out.expect = value;

@@ -134,6 +134,10 @@ const badArgument: Translate = (err, ctx) => {
   return new PoolInvalidHeader(`Invalid header for '${ctx.url}': ${what}`, { cause: err });
 };
 
+/** node:http2 refused a header (its message names the header and the rule). */
+const h2Header: Translate = (err, ctx) =>
+  new PoolInvalidHeader(`Invalid header for '${ctx.url}': ${err.message}`, { cause: err });
+
 const requestLengthMismatch: Translate = (err) =>
   new ProtocolError(
     'Connection aborted: the request body did not match its Content-Length header; fix or drop the header.',
@@ -204,10 +208,10 @@ const TABLE: Readonly<Record<string, Translate>> = {
   ERR_HTTP2_STREAM_CANCEL: broken,
   ERR_HTTP2_GOAWAY_SESSION: broken,
   ERR_HTTP2_INVALID_SESSION: broken,
-  ERR_HTTP2_INVALID_HEADER_VALUE: badArgument,
-  ERR_HTTP2_INVALID_CONNECTION_HEADERS: badArgument,
-  ERR_INVALID_CHAR: badArgument,
-  ERR_INVALID_HTTP_TOKEN: badArgument,
+  ERR_HTTP2_INVALID_HEADER_VALUE: h2Header,
+  ERR_HTTP2_INVALID_CONNECTION_HEADERS: h2Header,
+  ERR_INVALID_CHAR: h2Header,
+  ERR_INVALID_HTTP_TOKEN: h2Header,
   ECONNRESET: broken,
   EPIPE: broken,
   ECONNABORTED: broken,

@@ -6,9 +6,11 @@
 import assert from 'node:assert/strict';
 import http2 from 'node:http2';
 import { describe, test } from 'node:test';
+import { PoolInvalidHeader } from '../../src/_internal/pool-errors.js';
 import { ChunkedEncodingError, ConnectionError, HTTPAdapter, Session } from '../../src/index.js';
+import { ConnectionPool } from '../../src/pool/connection-pool.js';
 import { certs } from '../helpers/certs.js';
-import { type H2Stream, startH2Server } from '../helpers/h2-server.js';
+import { type H2Stream, startH2Server, trustingTls } from '../helpers/h2-server.js';
 
 function h2Session(options: ConstructorParameters<typeof HTTPAdapter>[0] = {}) {
   const s = new Session();
@@ -135,6 +137,32 @@ describe('HTTP/2 GOAWAY and stream errors', () => {
       assert.equal(srv.sessions(), 1, 'a stream error does not close the connection');
     } finally {
       s.close();
+      await srv.close();
+    }
+  });
+
+  test('a bad header fails its request only (PoolInvalidHeader); the connection lives on', async () => {
+    const srv = await startH2Server();
+    const p = new ConnectionPool({
+      scheme: 'https',
+      host: '127.0.0.1',
+      port: srv.port,
+      tls: trustingTls(),
+      http2: true,
+    });
+    try {
+      await assert.rejects(
+        p.urlopen('GET', '/', { headers: { 'bad name': 'v' }, retries: false }),
+        (err: Error) => err instanceof PoolInvalidHeader && /not an HTTP token/.test(err.message),
+      );
+      await assert.rejects(
+        p.urlopen('GET', '/', { headers: { 'x-a': 'a\nb' }, retries: false }),
+        (err: Error) => err instanceof PoolInvalidHeader && /CR, LF or NUL/.test(err.message),
+      );
+      assert.equal((await p.urlopen('GET', '/')).status, 200);
+      assert.equal(srv.sessions(), 1);
+    } finally {
+      await p.destroy();
       await srv.close();
     }
   });

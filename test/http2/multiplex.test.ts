@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { EmptyPoolError } from '../../src/_internal/pool-errors.js';
+import { ClosedPoolError, EmptyPoolError } from '../../src/_internal/pool-errors.js';
 import { HTTPAdapter, Session } from '../../src/index.js';
 import { ConnectionPool } from '../../src/pool/connection-pool.js';
 import { TimeoutConfig } from '../../src/timeout.js';
@@ -133,6 +133,32 @@ describe('HTTP/2 multiplexing', () => {
       await assert.rejects(third, EmptyPoolError);
       assert.equal(p.stats.streams, 2);
       assert.equal(srv.sessions(), 1);
+    } finally {
+      await p.destroy();
+      await srv.close();
+    }
+  });
+
+  test('an idle h2 connection closes after keepAliveTimeout; destroy() fails streams under way', async () => {
+    const srv = await startH2Server({
+      handler: (s) => {
+        if (s.headers[':path'] === '/hang') return;
+        s.stream.respond({ ':status': 200 });
+        s.stream.end('x');
+      },
+    });
+    const p = pool(srv.port, { keepAliveTimeout: 150 });
+    try {
+      await p.urlopen('GET', '/');
+      assert.equal(p.stats.free, 1);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      assert.equal(p.stats.connected, 0, 'closed once idle for keepAliveTimeout');
+      await p.urlopen('GET', '/');
+      assert.equal(srv.sessions(), 2);
+      const hung = p.urlopen('GET', '/hang');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await p.destroy();
+      await assert.rejects(hung, ClosedPoolError);
     } finally {
       await p.destroy();
       await srv.close();
