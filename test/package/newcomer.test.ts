@@ -336,8 +336,14 @@ describe('the newcomer path, from the packed tarball', () => {
     }
   });
 
-  test('blocks with `await using` have a try/finally close() beside them; no link leaves the package', () => {
+  test('README starts with Install; `await using` has a try/finally close() beside it; no link leaves the package', () => {
     const shipped = join(project, 'node_modules/requests-ts');
+    const readme = readFileSync(join(shipped, 'README.md'), 'utf8');
+    assert.equal(/^## (.*)$/m.exec(readme)?.[1], 'Install', 'the README starts with Install');
+    const install = readme.slice(0, readme.indexOf('\n## ', readme.indexOf('## Install') + 1));
+    for (const command of ['npm install requests-ts', 'npm run demo', 'npm ci && npm test']) {
+      assert.ok(install.includes(command), `the Install section shows \`${command}\``);
+    }
     for (const f of [
       'README.md',
       ...files.filter((g) => g.startsWith('docs/') && g.endsWith('.md')),
