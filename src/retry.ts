@@ -199,6 +199,19 @@ function setOption<T>(
 }
 
 const NO_STATUSES: ReadonlySet<number> = new FrozenSet<number>([]);
+
+/**
+ * A status code of statusForcelist. urllib3 compares with `in`, so `'500'` never matches 500 and
+ * the retry silently never happens: refused here, where the mistake is made.
+ */
+function statusCodeItem(item: number): number {
+  if (typeof item === 'number' && Number.isInteger(item)) return item;
+  const what =
+    typeof item === 'string' ? `'${item}' (a string)` : `${String(item)} (${typeof item})`;
+  throw new TypeError(
+    `Retry option statusForcelist must hold status codes as integers, e.g. [502, 503], got ${what}.`,
+  );
+}
 const toUpper = (s: string) => String(s).toUpperCase();
 const toLower = (s: string) => String(s).toLowerCase();
 
@@ -302,7 +315,7 @@ export class Retry {
     const methods = setOption('allowedMethods', options.allowedMethods, toUpper);
     this.allowedMethods = methods === undefined ? defaults.DEFAULT_ALLOWED_METHODS : methods;
     this.statusForcelist =
-      setOption('statusForcelist', options.statusForcelist, Number) ?? NO_STATUSES;
+      setOption('statusForcelist', options.statusForcelist, statusCodeItem) ?? NO_STATUSES;
     this.removeHeadersOnRedirect =
       setOption('removeHeadersOnRedirect', options.removeHeadersOnRedirect, toLower) ??
       defaults.DEFAULT_REMOVE_HEADERS_ON_REDIRECT;

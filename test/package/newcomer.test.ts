@@ -73,6 +73,10 @@ const CANNOT_RUN: { marker: string; why: string }[] = [
     marker: "https: 'http://proxy.local:3128'",
     why: 'names its own proxies (proxy.local:3128, a SOCKS proxy on 127.0.0.1:1080), which override the environment; test/proxy/ runs the same calls through local proxies',
   },
+  {
+    marker: "encodeURIComponent('/var/run/docker.sock')",
+    why: "talks to the Docker daemon's socket, which only the reader has; test/integration/unix-socket.test.ts runs the same calls against node:http servers on sockets in temporary directories",
+  },
 ];
 
 /** What the local servers must have seen while a block (found by a string in it) ran. */
