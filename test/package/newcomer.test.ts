@@ -85,6 +85,17 @@ const EXPECT: [
   check: (seen: WorldRecord[], where: string, stdout: string) => void,
 ][] = [
   [
+    'new HTTPAdapter({ http2: true, poolMaxsize: 1 })',
+    (seen, where) => {
+      const items = seen.filter((r) => r.path.startsWith('/items/'));
+      assert.equal(items.length, 50, where);
+      assert.ok(
+        items.every((r) => r.httpVersion === '2.0'),
+        `${where}: all over HTTP/2`,
+      );
+    },
+  ],
+  [
     "await requests.get('https://self-signed.example/', { verify: false })",
     (seen, where, stdout) => {
       assert.match(stdout, /^not trusted: /, `${where}: the self-signed certificate refused`);
