@@ -85,6 +85,17 @@ const EXPECT: [
   check: (seen: WorldRecord[], where: string, stdout: string) => void,
 ][] = [
   [
+    'new HTTPAdapter({ http2: true, poolMaxsize: 1 })',
+    (seen, where) => {
+      const items = seen.filter((r) => r.path.startsWith('/items/'));
+      assert.equal(items.length, 50, where);
+      assert.ok(
+        items.every((r) => r.httpVersion === '2.0'),
+        `${where}: all over HTTP/2`,
+      );
+    },
+  ],
+  [
     "await requests.get('https://self-signed.example/', { verify: false })",
     (seen, where, stdout) => {
       assert.match(stdout, /^not trusted: /, `${where}: the self-signed certificate refused`);
@@ -340,8 +351,14 @@ describe('the newcomer path, from the packed tarball', () => {
     }
   });
 
-  test('blocks with `await using` have a try/finally close() beside them; no link leaves the package', () => {
+  test('README starts with Install; `await using` has a try/finally close() beside it; no link leaves the package', () => {
     const shipped = join(project, 'node_modules/requests-ts');
+    const readme = readFileSync(join(shipped, 'README.md'), 'utf8');
+    assert.equal(/^## (.*)$/m.exec(readme)?.[1], 'Install', 'the README starts with Install');
+    const install = readme.slice(0, readme.indexOf('\n## ', readme.indexOf('## Install') + 1));
+    for (const command of ['npm install requests-ts', 'npm run demo', 'npm ci && npm test']) {
+      assert.ok(install.includes(command), `the Install section shows \`${command}\``);
+    }
     for (const f of [
       'README.md',
       ...files.filter((g) => g.startsWith('docs/') && g.endsWith('.md')),
