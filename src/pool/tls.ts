@@ -207,6 +207,13 @@ export function checkCertShape(cert: CertInput): void {
   });
 }
 
+/** requests' `os.path.exists` check of a `cert` path (PEM text and bytes are not paths). */
+function mustExist(value: unknown, what: 'certificate' | 'key'): void {
+  if (typeof value === 'string' && !isPem(value) && stampOf(value) === null) {
+    throw new TLSFileError(`Could not find the TLS ${what} file, invalid path: ${value}`, value);
+  }
+}
+
 function clientCert(cert: CertInput): ClientCert {
   if (typeof cert === 'string') return fromCombinedFile(cert);
   if (typeof cert !== 'object' || cert === null) {
@@ -216,6 +223,10 @@ function clientCert(cert: CertInput): ClientCert {
   }
   if (Array.isArray(cert)) {
     const [certPath, keyPath] = cert as readonly [string, string];
+    // requests checks that both paths exist before loading either, so a missing key is named
+    // even when the certificate path is wrong in another way (test_invalid_ssl_certificate_files).
+    mustExist(certPath, 'certificate');
+    mustExist(keyPath, 'key');
     const c = material(certPath, 'certificate');
     const k = material(keyPath, 'key');
     return { cert: c.value, key: k.value, passphrase: undefined, certId: `${c.id}|${k.id}` };

@@ -15,7 +15,18 @@ export type PairsInput =
   | Iterable<readonly [string, ParamValue | readonly ParamValue[]]>;
 
 /** What `params` accepts: pairs, or a string already in query form. */
-export type ParamsInput = string | PairsInput | null | undefined;
+/** Bytes are taken as an ASCII query string, as requests takes `params=b'a=1'`. */
+export type ParamsInput = string | Uint8Array | PairsInput | null | undefined;
+
+/** `params` given as bytes, as the string requests makes of them (`to_native_string`: ASCII). */
+function paramsText(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) {
+    if (b > 127) throw new TypeError('params given as bytes must be ASCII (a query string)');
+    out += String.fromCharCode(b);
+  }
+  return out;
+}
 
 function table(chars: string): Uint8Array {
   const t = new Uint8Array(128);
@@ -181,6 +192,7 @@ export function prepareUrl(url: string | URL, params?: ParamsInput): string {
   const first = s.charCodeAt(0);
   if (!(first > 32 && first < 127)) s = s.replace(LEADING_WS_RE, '');
   if (s.includes(':') && !s.slice(0, 4).toLowerCase().startsWith('http')) return s;
+  if (params instanceof Uint8Array) params = paramsText(params);
   const enc = params == null ? '' : encodeParams(params);
   const fast = fastPrepare(s);
   if (fast !== null) {

@@ -101,6 +101,14 @@ describe('requests parity (issue 11.8)', () => {
           err instanceof TLSFileError &&
           err.message === 'Could not find the TLS key file, invalid path: /nonexistent/k.pem',
       );
+      // requests' test_invalid_ssl_certificate_files: '.' exists (a directory), so the key is named.
+      await assert.rejects(
+        s.get(tlsServer.url, { cert: ['.', '/garbage'], verify: certs().caFile }),
+        {
+          name: 'TLSFileError',
+          message: 'Could not find the TLS key file, invalid path: /garbage',
+        },
+      );
     } finally {
       await s.close();
     }
@@ -238,6 +246,27 @@ describe('requests parity (issue 11.8)', () => {
       await peer.close();
       await silent.close();
     }
+  });
+
+  test('params given as bytes are the query string (requests test_params_bytes_are_encoded)', async () => {
+    const p = new Request({
+      method: 'GET',
+      url: 'http://example.com',
+      params: Buffer.from('test=foo'),
+    });
+    assert.equal(p.prepare().url, 'http://example.com/?test=foo');
+    const s = new Session();
+    s.params = { s: '1' };
+    try {
+      await s.get(`${server.url}/q`, { params: new TextEncoder().encode('b=2&c') });
+      assert.equal(server.requests.at(-1)!.url, '/q?b=2&c');
+    } finally {
+      await s.close();
+    }
+    assert.throws(
+      () => new Request({ method: 'GET', url: 'http://x.com', params: Buffer.from('é') }).prepare(),
+      /params given as bytes must be ASCII/,
+    );
   });
 
   test('CaseInsensitiveDict iteration yields copies, never its own entries', () => {
