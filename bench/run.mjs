@@ -7,7 +7,8 @@
 //   node bench/run.mjs --only 64k --clients requests-ts --cpu-prof
 //
 // Options: --quick, --runs N, --slice MS, --only NAME[,NAME], --clients A[,B] (undici.request
-// always runs: it is the baseline), --cpu-prof (a profile per worker, in bench/results/profiles/,
+// always runs: it is the baseline; `requests-ts@/abs/esm/index.js` or `requests-ts@base`, with
+// REQUESTS_TS_BASE, adds another build, for before/after figures in one run), --cpu-prof (a profile per worker, in bench/results/profiles/,
 // named <scenario>-<client>-<time>.cpuprofile; read them with bench/profile-summary.mjs), --soak.
 //
 // REQUESTS_TS_DIST=/abs/path/to/esm/index.js measures another build than ../dist/esm/index.js.
@@ -117,6 +118,9 @@ async function runScenario(scenario, server, plan) {
   const clients = scenario.clients.filter(
     (c) => c === BASELINE || !clientFilter || clientFilter.includes(c),
   );
+  // A/B runs: other builds beside requests-ts (`requests-ts@...`, bench/lib/clients.mjs).
+  if (clients.includes('requests-ts'))
+    for (const c of clientFilter ?? []) if (c.startsWith('requests-ts@')) clients.push(c);
   const workers = await startWorkers(scenario, clients, server, plan);
   const runs = Object.fromEntries(clients.map((c) => [c, []]));
   try {

@@ -15,8 +15,8 @@ function keepAliveAgent(connections) {
 }
 
 /** requests-ts: one Session; an HTTPAdapter sized for the scenario mounted on the origin. */
-async function requestsTs({ origin, connections, features = false }) {
-  const { Session, HTTPAdapter } = await import(DIST.href);
+async function requestsTs({ origin, connections, features = false, dist = DIST }) {
+  const { Session, HTTPAdapter } = await import(dist.href);
   const session = new Session();
   // poolBlock: with more calls in flight than connections, wait for one as every other client
   // here does (urllib3's default opens a throw-away connection per extra call instead).
@@ -157,9 +157,23 @@ export const CLIENTS = {
   'undici.request (Agent)': undiciAgent,
   'requests-ts': requestsTs,
   'requests-ts+features': (o) => requestsTs({ ...o, features: true }),
+
   fetch: globalFetch,
   axios: axiosClient,
   got: gotClient,
   'node-fetch': nodeFetch,
   'node:http': nodeHttp,
 };
+
+/**
+ * The factory of a client name. `requests-ts@/abs/path/esm/index.js` is requests-ts from another
+ * build (e.g. one made before a change), to compare builds in one run; `requests-ts@base` is the
+ * build at REQUESTS_TS_BASE.
+ */
+export function clientFactory(name) {
+  const at = name.startsWith('requests-ts@') ? name.slice('requests-ts@'.length) : null;
+  if (at === null) return CLIENTS[name];
+  const path = at === 'base' ? process.env.REQUESTS_TS_BASE : at;
+  if (!path?.startsWith('/')) throw new Error(`${name}: needs an absolute path (REQUESTS_TS_BASE)`);
+  return (o) => requestsTs({ ...o, dist: new URL(`file://${path}`) });
+}
