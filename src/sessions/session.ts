@@ -26,7 +26,7 @@ import { ACCEPT_ENCODING } from '../pool/decoders.js';
 import type { CertInput } from '../pool/tls.js';
 import { CaseInsensitiveDict } from '../structures.js';
 import { TimeoutConfig, type TimeoutInput } from '../timeout.js';
-import { environment } from '../utils/environment.js';
+import { type EnvironmentSnapshot, environment } from '../utils/environment.js';
 import { getNetrcAuth } from '../utils/netrc.js';
 import { getEnvironProxies, type ProxiesMap, resolveProxies } from '../utils/proxies.js';
 import type { ParamValue } from '../utils/url.js';
@@ -147,6 +147,12 @@ export class Session extends SessionRedirectMixin {
   /** Mounted adapters, longest prefix first. */
   readonly adapters = new Map<string, BaseAdapter>();
   #prefixes: Array<[string, BaseAdapter]> = [];
+  /**
+   * The environment read once for the call `request` is preparing: `prepareRequest` and
+   * `mergeEnvironmentSettings` run synchronously inside it and share this one read (each
+   * `process.env` read is a native call, and a call reads the environment once, as requests).
+   */
+  #callEnv: EnvironmentSnapshot | null = null;
 
   /**
    * @param options the Session's attributes, as {@link SessionOptions} (they stay mutable).
@@ -218,7 +224,7 @@ export class Session extends SessionRedirectMixin {
     if (own) mergeCookies(merged, toCookieJar(own));
     let auth = request.auth;
     if (this.trustEnv && !auth && !this.auth && request.url)
-      auth = getNetrcAuth(String(request.url), false, environment().netrcLocations);
+      auth = getNetrcAuth(String(request.url), false, this.#environment().netrcLocations);
     const p = new PreparedRequest();
     p.prepare({
       method: request.method,
@@ -252,7 +258,7 @@ export class Session extends SessionRedirectMixin {
   } {
     let withEnv: ProxiesMap = proxiesMap(proxies);
     if (this.trustEnv) {
-      const env = environment();
+      const env = this.#environment();
       if (env.hasProxies) {
         const found = getEnvironProxies(url, withEnv['no_proxy'] ?? null, env.env);
         withEnv = { ...found, ...withEnv };
@@ -291,14 +297,22 @@ export class Session extends SessionRedirectMixin {
     const req = new Request(options as RequestInit);
     req.method = method;
     req.url = urlText(url, 'url');
-    const prepared = this.prepareRequest(req);
-    const settings = this.mergeEnvironmentSettings(
-      prepared.url!,
-      options.proxies,
-      options.stream,
-      options.verify,
-      options.cert,
-    );
+    let prepared: PreparedRequest;
+    let settings: ReturnType<Session['mergeEnvironmentSettings']>;
+    const outer = this.#callEnv;
+    this.#callEnv = this.trustEnv ? environment() : null;
+    try {
+      prepared = this.prepareRequest(req);
+      settings = this.mergeEnvironmentSettings(
+        prepared.url!,
+        options.proxies,
+        options.stream,
+        options.verify,
+        options.cert,
+      );
+    } finally {
+      this.#callEnv = outer;
+    }
     const sendOptions: SessionSendOptions = {
       ...settings,
       timeout: options.timeout === undefined ? this.timeout : options.timeout,
@@ -419,6 +433,11 @@ export class Session extends SessionRedirectMixin {
     }
     if (!kwargs.stream) await r.read();
     return r;
+  }
+
+  /** The environment of the call being prepared, else a fresh read. */
+  #environment(): EnvironmentSnapshot {
+    return this.#callEnv ?? environment();
   }
 
   #resolveProxies(request: PreparedRequest): ProxiesMap {
