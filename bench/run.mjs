@@ -5,6 +5,8 @@
 //   node bench/run.mjs --quick         # ~30 s
 //   node bench/run.mjs --soak          # the comparison, then the memory soak (bench/soak.mjs)
 //   node bench/run.mjs --only 64k --clients requests-ts --cpu-prof
+//   node bench/run.mjs --target nginx   # against nginx (bench/lib/nginx.mjs) instead
+//   node bench/run.mjs --only https,post-json,scaling
 //
 // Options: --quick, --runs N, --slice MS, --only NAME[,NAME], --clients A[,B] (undici.request
 // always runs: it is the baseline; `requests-ts@/abs/esm/index.js` or `requests-ts@base`, with
@@ -22,9 +24,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { WorkerHandle } from './lib/driver.mjs';
+import { makeCert, nginxInstalled, startNginx } from './lib/nginx.mjs';
+import { PERF_SCENARIOS, scalingTable } from './lib/perf-scenarios.mjs';
 import { cpuPlan, processCpuMs, startServer } from './lib/processes.mjs';
 import { summarize, table, targets } from './lib/report.mjs';
-import { BASELINE, PROFILES, SCENARIOS } from './lib/scenarios.mjs';
+import { SCENARIOS as BASE_SCENARIOS, BASELINE, PROFILES } from './lib/scenarios.mjs';
+
+const SCENARIOS = [...BASE_SCENARIOS, ...PERF_SCENARIOS];
 
 const DIST = process.env.REQUESTS_TS_DIST ?? '../dist/esm/index.js';
 const requestsTs = await import(DIST); // fails here, early, when the package is not built
@@ -39,6 +45,8 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     clients: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
+    // `nginx` (where installed) or `node` (bench/server.mjs).
+    target: { type: 'string', default: 'node' },
   },
 });
 
@@ -83,6 +91,22 @@ function machine(plan) {
   };
 }
 
+/** Where a scenario's clients go (the HTTPS origin and its CA for `tls`), and what they send. */
+function scenarioOrigin(scenario, server) {
+  if (!scenario.tls) return { origin: server.origin, post: scenario.post ?? false };
+  return { origin: server.tlsOrigin, ca: server.ca, post: scenario.post ?? false };
+}
+
+/** The server every scenario talks to: nginx with `--target nginx`, else bench/server.mjs. */
+async function startTarget(plan) {
+  const tls = makeCert();
+  if (args.target === 'nginx') {
+    if (!nginxInstalled()) throw new Error('--target nginx: nginx is not installed');
+    return { name: 'nginx', ...(await startNginx({ cpus: plan.server, tls })) };
+  }
+  return { name: 'bench/server.mjs', ...(await startServer({ cpus: plan.server, tls })) };
+}
+
 /** Starts, initialises and warms one worker per client of `scenario`. */
 async function startWorkers(scenario, clients, server, plan) {
   const workers = {};
@@ -98,10 +122,10 @@ async function startWorkers(scenario, clients, server, plan) {
     clients.map((client) =>
       workers[client].call('init', {
         client,
-        origin: server.origin,
         connections: scenario.connections,
         path: scenario.paths?.[client] ?? scenario.path,
         expectedBytes: scenario.bytes,
+        ...scenarioOrigin(scenario, server),
       }),
     ),
   );
@@ -154,11 +178,12 @@ async function main() {
     `requests-ts bench (${args.quick ? 'quick' : 'full'}): ${info.cpuModel}, ${info.nproc} CPUs, ` +
       `node ${info.node}; pinning: ${info.pinning}; ${profile.runs} runs x ${profile.sliceMs} ms`,
   );
-  const server = await startServer({ cpus: plan.server });
+  const server = await startTarget(plan);
+  console.log(`server: ${server.name}`);
   const results = {};
   try {
     for (const scenario of SCENARIOS) {
-      if (only && !only.includes(scenario.name)) continue;
+      if (only && !only.includes(scenario.name) && !only.includes(scenario.group)) continue;
       const t0 = performance.now();
       const runs = await runScenario(scenario, server, plan);
       const summary = summarize(runs, BASELINE);
@@ -178,6 +203,9 @@ async function main() {
   } finally {
     await server.stop();
   }
+  const scaling = scalingTable(results);
+  if (scaling !== null)
+    console.log(`\n### Scaling: CPU per request, 1 -> 256 in flight\n\n${scaling}`);
   console.log(`\n### Targets\n\n${targets(results)}`);
   const seconds = (Date.now() - started.getTime()) / 1000;
   console.log(`\nTotal ${seconds.toFixed(0)} s.`);
