@@ -15,6 +15,12 @@ export type TimeoutInput =
   | null
   | undefined;
 
+/**
+ * The object form of `timeout`: each phase in ms, `null` or absent for no limit.
+ *
+ * @example
+ * await requests.get(url, { timeout: { connect: 3_000, read: 10_000, total: 30_000 } });
+ */
 export interface TimeoutOptions {
   /** Time to open the connection (TCP, TLS, proxy tunnel), ms. @default no limit @example { connect: 3_000 } */
   connect?: number | null | undefined;
@@ -68,9 +74,13 @@ function warnIfSeconds(value: number | null | undefined): void {
 
 /** An immutable, validated set of timeouts. */
 export class TimeoutConfig {
+  /** Opening the connection, ms; `null` = no limit, `undefined` = not set (a default may fill it). */
   readonly connect: number | null | undefined;
+  /** Each wait for bytes from the server, ms. */
   readonly read: number | null | undefined;
+  /** Ours: the whole call, ms. */
   readonly total: number | null | undefined;
+  /** Ours: waiting for a free connection of a blocking pool, ms. */
   readonly pool: number | null | undefined;
 
   /** @example new TimeoutConfig({ connect: 3_000, read: 10_000 }) */
@@ -126,6 +136,7 @@ export class TimeoutConfig {
     });
   }
 
+  /** `TimeoutConfig(connect=3000, read=10000, ...)`, for logs. */
   toString(): string {
     return `TimeoutConfig(connect=${this.connect}, read=${this.read}, total=${this.total}, pool=${this.pool})`;
   }

@@ -5,7 +5,9 @@
 // get it (no per-origin cap).
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import { h2Clients } from './h2.mjs';
 import { POST_JSON } from './nginx.mjs';
+import { observabilityClients } from './observability.mjs';
 
 /** The built package; REQUESTS_TS_DIST points elsewhere (e.g. a private build) when set. */
 const DIST = process.env.REQUESTS_TS_DIST
@@ -181,6 +183,12 @@ export const CLIENTS = {
   'node-fetch': nodeFetch,
   'node:http': nodeHttp,
 };
+
+// requests-ts+timings, +progress, +diagnostics (bench/lib/observability.mjs).
+Object.assign(CLIENTS, observabilityClients(requestsTs));
+
+// undici h2, requests-ts h2, requests-ts h1 x16 (bench/lib/h2.mjs).
+Object.assign(CLIENTS, h2Clients());
 
 /**
  * The factory of a client name. `requests-ts@/abs/path/esm/index.js` is requests-ts from another

@@ -8,7 +8,12 @@ import type { Dispatcher } from 'undici';
 import { ClosedPoolError } from '../_internal/pool-errors.js';
 import type { Retry } from '../retry.js';
 import { TimeoutConfig } from '../timeout.js';
-import { type ClientOptions, type ConnectionOwner, PooledConnection } from './connection.js';
+import {
+  type ClientOptions,
+  type ConnectionOwner,
+  PooledConnection,
+  type SharedConnect,
+} from './connection.js';
 import { defaultConnectorFactory, guardConnect } from './connector.js';
 import { connectionCreated, connectionDiscarded } from './diagnostics.js';
 import { Exchange, type ExchangeOwner } from './exchange.js';
@@ -19,6 +24,7 @@ import {
 } from './expect-continue.js';
 import { parseUrl, pathOf, type RequestTarget } from './parse-url.js';
 import { checkMethod, continueHeaders, prepareHeaders } from './request-headers.js';
+import { now } from './timings.js';
 import type {
   ConnectorFactory,
   PoolBody,
@@ -28,9 +34,12 @@ import type {
   TlsSettings,
   UrlopenOptions,
 } from './types.js';
+import { unixConnectorFactory } from './unix.js';
 import { type Attempt, type Call, runCall } from './urlopen.js';
 import { installConnectionPoolView } from './views.js';
 import { Waiter } from './waiter.js';
+
+const VERIFY: TlsSettings = Object.freeze({ rejectUnauthorized: true });
 
 /** Options of a {@link ConnectionPool}. */
 export interface ConnectionPoolOptions {
@@ -38,12 +47,22 @@ export interface ConnectionPoolOptions {
   /** Lower case; an IPv6 address in brackets. */
   host: string;
   port: number;
-  /** Idle kept-alive connections kept; with `block`, connections open at all. @default 1 */
+  /**
+   * Idle kept-alive connections kept; with `block`, connections open at all. 0 keeps any number,
+   * as urllib3's pool queue of size 0 (then `block` is refused: no connection could be had). @default 1
+   */
   maxsize?: number | undefined;
+  /** false: close every connection after its exchange (a pool its PoolManager does not keep). @default true */
+  keepIdle?: boolean | undefined;
   /** Wait (up to `timeout.pool`) for a free connection instead of opening an extra one. @default false */
   block?: boolean | undefined;
   /** TLS settings of the default connector (https only). */
   tls?: TlsSettings | null | undefined;
+  /**
+   * Connect to the Unix domain socket at this path instead of `host:port` (an `http+unix:` URL);
+   * `host` is then only the Host header and TLS server name (`localhost`).
+   */
+  socketPath?: string | null | undefined;
   /** The proxy this pool goes through; informational here, the connector does the work. */
   proxy?: ProxySettings | null | undefined;
   /** Opens connections; @default undici's buildConnector with `tls` and the call's connect timeout. */
@@ -62,6 +81,8 @@ export interface ConnectionPoolOptions {
   timeout?: TimeoutConfig | undefined;
   /** Offer HTTP/2 through ALPN (https). @default false */
   http2?: boolean | undefined;
+  /** Streams one h2 connection carries at most (also bounded by the server's limit). @default 100 */
+  maxConcurrentStreams?: number | undefined;
   /** The pool key this pool is stored under (set by PoolManager). */
   key?: string | undefined;
 }
@@ -81,6 +102,8 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
   readonly key: string;
   readonly tls: TlsSettings | null;
   readonly proxy: ProxySettings | null;
+  /** The Unix socket this pool connects to, or null for TCP. */
+  readonly socketPath: string | null;
   /** urllib3's description: `HTTPConnectionPool(host='h', port=80)`. */
   readonly poolName: string;
 
@@ -102,9 +125,21 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
   /** Idle connections; the last one returned is used first. */
   readonly #idle: PooledConnection[] = [];
   readonly #waiters: Waiter[] = [];
+  /** http2 pools: connections that multiplex, or may (their protocol not known yet). */
+  readonly #shared: PooledConnection[] = [];
+  /** http2 pools: how a connection opens, and our stream limit; null without http2. */
+  readonly #sharedConnect: {
+    readonly maxStreams: number;
+    readonly options: SharedConnect['options'];
+  } | null;
+  #streams = 0;
+  /** http2 pools: a connection chose HTTP/1.1, so Expect calls go the HTTP/1.1 way at once. */
+  #spokeH1 = false;
   #connected = 0;
   #running = 0;
   #closed = false;
+  /** Idle connections kept at most (maxsize; unbounded for 0; none when not kept). */
+  readonly #idleLimit: number;
 
   constructor(options: ConnectionPoolOptions) {
     const { scheme, host, port } = options;
@@ -114,16 +149,26 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     this.scheme = scheme;
     this.host = host;
     this.port = port;
-    this.maxsize = positiveInteger('maxsize', options.maxsize ?? 1);
+    this.maxsize = poolSize(options.maxsize ?? 1, options.block ?? false);
     this.block = options.block ?? false;
+    this.#idleLimit =
+      options.keepIdle === false ? 0 : this.maxsize === 0 ? Number.POSITIVE_INFINITY : this.maxsize;
     this.tls = options.tls ?? null;
     this.proxy = options.proxy ?? null;
+    this.socketPath = options.socketPath ?? null;
     this.#origin = `${scheme}://${host}:${port}`;
-    this.key = options.key ?? this.#origin;
     const isDefault = port === (scheme === 'https' ? 443 : 80);
     this.#authority = isDefault ? host : `${host}:${port}`;
-    this.#base = `${scheme}://${this.#authority}`;
-    this.poolName = `${scheme === 'https' ? 'HTTPS' : 'HTTP'}ConnectionPool(host='${host}', port=${port})`;
+    const kind = scheme === 'https' ? 'HTTPS' : 'HTTP';
+    if (this.socketPath === null) {
+      this.key = options.key ?? this.#origin;
+      this.#base = `${scheme}://${this.#authority}`;
+      this.poolName = `${kind}ConnectionPool(host='${host}', port=${port})`;
+    } else {
+      this.#base = `${scheme}+unix://${encodeURIComponent(this.socketPath)}`;
+      this.key = options.key ?? this.#base;
+      this.poolName = `Unix${kind}ConnectionPool(path='${this.socketPath}')`;
+    }
     this.#absolute = options.requestTargetMode === 'absolute';
     this.#extraHeaders = options.extraHeaders;
     this.#headers = options.headers;
@@ -140,21 +185,41 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
       bodyTimeout: 0,
       allowH2: options.http2 ?? false,
     };
+    const tls = scheme === 'https' ? this.tls : null;
     this.#connectorFactory =
       options.connectorFactory ??
-      defaultConnectorFactory(scheme === 'https' ? this.tls : null, options.http2 ?? false);
+      (this.socketPath === null
+        ? defaultConnectorFactory(tls, this.#http2)
+        : unixConnectorFactory(
+            this.socketPath,
+            scheme === 'https' ? (tls ?? VERIFY) : null,
+            this.#http2,
+          ));
+    this.#sharedConnect =
+      this.#http2 && scheme === 'https'
+        ? {
+            maxStreams: positiveInteger(
+              'maxConcurrentStreams',
+              options.maxConcurrentStreams ?? 100,
+            ),
+            options: connectOptions(scheme, host, port),
+          }
+        : null;
   }
 
   /** Live counters: open sockets, idle ones, waiting calls, requests on the wire. */
   get stats(): PoolStats {
     const pending = this.#waiters.length;
     const running = this.#running;
+    let free = this.#idle.length;
+    for (const conn of this.#shared) if (conn.h2 !== null && conn.load === 0) free++;
     return {
       connected: this.#connected,
-      free: this.#idle.length,
+      free,
       pending,
       running,
       size: pending + running,
+      streams: this.#streams,
     };
   }
 
@@ -224,7 +289,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
         options,
         // Only a call whose headers needed changes can hold Expect: the normal path pays nothing.
         continueHeaders:
-          headers !== given && options.body != null && !this.#http2
+          headers !== given && options.body != null
             ? continueHeaders(given, this.#extraHeaders, host ?? this.#authority)
             : null,
       };
@@ -236,10 +301,15 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
 
   /** Starts one try of `call`: a connection (maybe after a wait), then the request on it. @internal */
   startExchange(call: Call, body: PoolBody, retrying: boolean): Attempt | Promise<Attempt> {
-    if (call.continueHeaders !== null && body !== null) return this.#continue(call, body, retrying);
+    const expect = call.continueHeaders !== null && body !== null;
+    const startedAt = now(); // `queued` runs from here to the dispatch
+    if (this.#sharedConnect !== null && !(expect && this.#spokeH1)) {
+      return this.#startShared(call, body, retrying, startedAt);
+    }
+    if (expect) return this.#continue(call, body!, retrying);
     const got = this.#acquire(call.timeout, call.signal, retrying);
-    if (got instanceof PooledConnection) return this.#dispatch(got, call, body);
-    return got.then((conn) => this.#dispatch(conn, call, body));
+    if (got instanceof PooledConnection) return this.#dispatch(got, call, body, startedAt);
+    return got.then((conn) => this.#dispatch(conn, call, body, startedAt));
   }
 
   /** The absolute URL of a request target. */
@@ -291,10 +361,16 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
   /** Closes `conn` and opens an unconnected one in its place (the pool's count stays). */
   #replace(conn: PooledConnection): PooledConnection {
     void this.#drop(conn);
-    return this.#open(null);
+    return this.#open(null, true);
   }
 
-  #dispatch(conn: PooledConnection, call: Call, body: PoolBody): Exchange {
+  #dispatch(
+    conn: PooledConnection,
+    call: Call,
+    body: PoolBody,
+    startedAt: number,
+    expectWait: number | null | undefined = undefined,
+  ): Exchange {
     const { timeout } = call;
     const exchange = new Exchange(
       this,
@@ -304,12 +380,13 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
       timeout,
       call.body,
       call.signal,
+      startedAt,
     );
     this.#running++;
     const options: Dispatcher.DispatchOptions = {
       method: call.method,
       path: call.path,
-      headers: call.headers ?? null,
+      headers: (expectWait === undefined ? call.headers : call.continueHeaders) ?? null,
       body: body as string | Uint8Array | null,
       // The exchange keeps the read timeout itself (undici's timers tick in ~1 s steps).
       headersTimeout: 0,
@@ -318,8 +395,205 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     // undici closes the connection after every HEAD; a HEAD's answer is framed like any other
     // (RFC 9110 §9.3.2), so it is kept alive as urllib3 keeps it.
     if (call.method === 'HEAD') options.reset = false;
-    conn.client.dispatch(options, exchange);
+    if (conn.h2 !== null) this.#streams++;
+    conn.dispatch(options, exchange, expectWait);
     return exchange;
+  }
+
+  // ---- http2 pools: connections shared by many requests ----
+
+  #startShared(
+    call: Call,
+    body: PoolBody,
+    retrying: boolean,
+    startedAt: number,
+  ): Attempt | Promise<Attempt> {
+    const got = this.#acquireShared(call, retrying);
+    if (got instanceof PooledConnection && got.known && this.#fits(got)) {
+      return this.#dispatchShared(got, call, body, retrying, startedAt);
+    }
+    return this.#settleShared(got, call, body, retrying, startedAt);
+  }
+
+  /**
+   * Sends on a connection of an http2 pool. `Expect: 100-continue` is a phase of the h2 stream;
+   * on an HTTP/1.1 connection it takes the pool's own Expect path (pool/expect-continue.ts).
+   */
+  #dispatchShared(
+    conn: PooledConnection,
+    call: Call,
+    body: PoolBody,
+    retrying: boolean,
+    startedAt: number,
+  ): Attempt | Promise<Attempt> {
+    if (call.continueHeaders === null || body === null) {
+      return this.#dispatch(conn, call, body, startedAt);
+    }
+    if (conn.h2 !== null) {
+      const wait = call.options.expectContinueTimeout;
+      const expectWait = wait === undefined ? DEFAULT_EXPECT_CONTINUE_TIMEOUT : wait;
+      return this.#dispatch(conn, call, body, startedAt, expectWait);
+    }
+    if (conn.connectError !== null) return this.#dispatch(conn, call, body, startedAt);
+    // An HTTP/1.1 connection: back to the free list, and the Expect path takes a place.
+    this.#spokeH1 = true;
+    conn.load = 0;
+    conn.claimed = false;
+    const i = this.#shared.indexOf(conn);
+    if (i !== -1) this.#shared.splice(i, 1);
+    if (conn.client !== null && this.#idle.length < this.maxsize && !this.#closed) {
+      conn.idle = true;
+      this.#idle.push(conn);
+    } else void this.#drop(conn);
+    return this.#continue(call, body, retrying);
+  }
+
+  /**
+   * Waits for the protocol of the connection given to this call; when it cannot take the call
+   * (HTTP/1.1 already claimed, or the server allows fewer streams), asks the pool again.
+   */
+  async #settleShared(
+    got: PooledConnection | Promise<PooledConnection>,
+    call: Call,
+    body: PoolBody,
+    retrying: boolean,
+    startedAt: number,
+  ): Promise<Attempt> {
+    for (let tries = 0; ; tries++) {
+      const conn = await got;
+      if (!conn.known) await conn.ready;
+      if (call.signal?.aborted) {
+        this.#release(conn);
+        throw call.signal.reason;
+      }
+      if (this.#fits(conn)) return this.#dispatchShared(conn, call, body, retrying, startedAt);
+      this.#release(conn);
+      if (tries >= 1000)
+        throw new ClosedPoolError(`${this.poolName}: no connection took the request.`);
+      got = this.#acquireShared(call, retrying);
+    }
+  }
+
+  /** Whether a connection given to a call (its load counted) may carry it now. */
+  #fits(conn: PooledConnection): boolean {
+    if (conn.connectError !== null) return true; // the dispatch reports the connect error
+    const h2 = conn.h2;
+    if (h2 !== null) return conn.load <= h2.maxStreams && !h2.draining && conn.connected;
+    if (conn.claimed) return false;
+    conn.claimed = true;
+    const i = this.#shared.indexOf(conn);
+    if (i !== -1) this.#shared.splice(i, 1);
+    return true;
+  }
+
+  /** A call given `conn` will not use it after all. */
+  #release(conn: PooledConnection): void {
+    if (--conn.load > 0) return;
+    if (conn.connectError !== null) void this.#drop(conn);
+    else if (conn.h2 !== null) this.#settleIdle(conn);
+    else if (conn.known && !conn.claimed) {
+      // An HTTP/1.1 connection nobody took: it waits in the free list like any other.
+      const i = this.#shared.indexOf(conn);
+      if (i !== -1) this.#shared.splice(i, 1);
+      if (conn.client !== null && !this.#closed && this.#idle.length < this.maxsize) {
+        conn.idle = true;
+        this.#idle.push(conn);
+      } else void this.#drop(conn);
+    }
+    this.#pump();
+  }
+
+  #acquireShared(call: Call, retrying: boolean): PooledConnection | Promise<PooledConnection> {
+    if (this.#closed && !retrying) throw new ClosedPoolError(`${this.poolName}: Pool is closed.`);
+    const connect = call.timeout.connect ?? null;
+    const conn = this.#freeSlot(!this.block, connect);
+    if (conn !== null) return conn;
+    const waiter = new Waiter(this, connect, call.timeout.pool ?? null, call.signal);
+    this.#waiters.push(waiter);
+    return waiter.promise;
+  }
+
+  /**
+   * A place for one more request, its load counted: a stream on a shared connection, an idle
+   * HTTP/1.1 connection, or a new connection when `open` or the pool has room; else null.
+   */
+  #freeSlot(open: boolean, connectTimeout: number | null): PooledConnection | null {
+    const max = this.#sharedConnect!.maxStreams;
+    for (const conn of this.#shared) {
+      const room = conn.h2 !== null ? conn.h2.maxStreams : conn.known ? 0 : max;
+      if (conn.load < room && (conn.h2 === null || conn.multiplexing)) {
+        conn.load++;
+        return conn;
+      }
+    }
+    const idle = this.#idle;
+    while (idle.length > 0) {
+      const conn = idle.pop()!;
+      conn.idle = false;
+      if (conn.connected) {
+        conn.load = 1;
+        return conn;
+      }
+      void this.#drop(conn);
+    }
+    if (!open && this.#all.size >= this.maxsize) return null;
+    const conn = this.#open(connectTimeout);
+    conn.load = 1;
+    return conn;
+  }
+
+  /** Hands free places to waiting calls. */
+  #pump(): void {
+    while (this.#waiters.length > 0 && !this.#closed) {
+      const conn = this.#freeSlot(false, this.#waiters[0]!.connectTimeout);
+      if (conn === null) return;
+      this.#waiters.shift()!.grant(conn);
+    }
+  }
+
+  /** A shared connection with no request left: kept (up to `maxsize`) or closed. */
+  #settleIdle(conn: PooledConnection): void {
+    if (this.#closed || conn.closed || !conn.connected || conn.h2?.draining === true) {
+      void this.#drop(conn);
+    } else if (this.#all.size > this.maxsize) {
+      if (connectionDiscarded.hasSubscribers) {
+        connectionDiscarded.publish({
+          pool: this.poolName,
+          connection: conn.id,
+          maxsize: this.maxsize,
+        });
+      }
+      void this.#drop(conn);
+    }
+  }
+
+  /** A request on a connection of an http2 pool ended. */
+  #finishShared(conn: PooledConnection, reusable: boolean): void {
+    conn.load--;
+    if (conn.h2 !== null) {
+      this.#streams--;
+      if (conn.load === 0) this.#settleIdle(conn);
+      this.#pump();
+      return;
+    }
+    conn.load = 0;
+    if (!reusable || this.#closed || conn.closed || !conn.connected) void this.#drop(conn);
+    else {
+      conn.used = true;
+      if (this.#waiters.length > 0 || this.#idle.length < this.maxsize) {
+        conn.claimed = false;
+        conn.idle = true;
+        this.#idle.push(conn);
+      } else void this.#drop(conn);
+    }
+    this.#pump();
+  }
+
+  connectionDraining(conn: PooledConnection): void {
+    const i = this.#shared.indexOf(conn);
+    if (i !== -1) this.#shared.splice(i, 1);
+    if (conn.load === 0) void this.#drop(conn);
+    this.#pump();
   }
 
   // ---- connections ----
@@ -335,7 +609,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     const idle = this.#idle;
     // A place for an exchange with its own socket: a new one while there is room, else the
     // least recently used idle connection gives up its place.
-    if (seat && (!this.block || this.#all.size < this.maxsize)) return this.#open(null);
+    if (seat && (!this.block || this.#all.size < this.maxsize)) return this.#open(null, true);
     if (seat && idle.length > 0) return this.#replace(idle.shift()!);
     while (idle.length > 0) {
       const conn = idle.pop()!;
@@ -355,16 +629,31 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     let connector = this.#connectors.get(connectTimeout);
     if (connector === undefined) {
       if (this.#connectors.size >= 16) this.#connectors.clear();
-      connector = guardConnect(this, this.#connectorFactory({ connectTimeout }), connectTimeout);
+      connector = guardConnect(
+        this,
+        this.#connectorFactory({ connectTimeout, http2: this.#http2 }),
+        connectTimeout,
+      );
       this.#connectors.set(connectTimeout, connector);
     }
     return connector;
   }
 
-  #open(connectTimeout: number | null): PooledConnection {
+  /** A new connection; `plain`: a place for the Expect path, never shared. */
+  #open(connectTimeout: number | null, plain = false): PooledConnection {
     const connector = this.connector(connectTimeout);
-    const conn = new PooledConnection(this, this.#origin, this.#clientOptions, connector);
+    const shared = plain ? null : this.#sharedConnect;
+    const conn = new PooledConnection(
+      this,
+      this.#origin,
+      this.#clientOptions,
+      connector,
+      shared === null
+        ? null
+        : { options: shared.options, authority: this.#authority, maxStreams: shared.maxStreams },
+    );
     this.#all.add(conn);
+    if (shared !== null) this.#shared.push(conn);
     if (connectionCreated.hasSubscribers) {
       connectionCreated.publish({ pool: this.poolName, connection: conn.id });
     }
@@ -374,6 +663,10 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
   /** Closes a connection for good; it no longer counts against `maxsize`. */
   #drop(conn: PooledConnection, reason?: Error): Promise<void> {
     if (!this.#all.delete(conn)) return Promise.resolve();
+    if (this.#sharedConnect !== null) {
+      const i = this.#shared.indexOf(conn);
+      if (i !== -1) this.#shared.splice(i, 1);
+    }
     if (conn.connected) {
       conn.connected = false; // counted now; its 'disconnect' comes later and is then ignored
       this.#connected--;
@@ -384,6 +677,10 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
   /** An exchange ended: the connection goes back to the pool, to a waiter, or is closed. */
   finish(conn: PooledConnection, reusable: boolean): void {
     this.#running--;
+    if (this.#sharedConnect !== null) {
+      this.#finishShared(conn, reusable);
+      return;
+    }
     if (!reusable || this.#closed || conn.closed || !conn.connected) {
       void this.#drop(conn);
       this.#serveWaiter(null);
@@ -391,7 +688,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     }
     conn.used = true;
     if (this.#serveWaiter(conn)) return;
-    if (this.#idle.length < this.maxsize) {
+    if (this.#idle.length < this.#idleLimit) {
       conn.idle = true;
       this.#idle.push(conn);
       return;
@@ -426,6 +723,11 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
 
   connectionDown(conn: PooledConnection): void {
     this.#connected--;
+    if (conn.h2 !== null) {
+      void this.#drop(conn);
+      this.#pump();
+      return;
+    }
     if (!conn.idle) return;
     conn.idle = false;
     const i = this.#idle.indexOf(conn);
@@ -442,6 +744,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     const error = new ClosedPoolError(`${this.poolName}: Pool is closed.`);
     for (const waiter of this.#waiters.splice(0)) waiter.fail(error);
     const idle = this.#idle.splice(0);
+    for (const conn of this.#shared) if (conn.h2 !== null && conn.load === 0) idle.push(conn);
     await Promise.all(idle.map((conn) => this.#drop(conn)));
   }
 
@@ -458,6 +761,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     await Promise.all([...this.#all].map((conn) => this.#drop(conn, error)));
   }
 
+  /** `await using`: `close()` when the block ends. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
@@ -469,4 +773,27 @@ function positiveInteger(name: string, value: number): number {
     throw new RangeError(`${name} must be a whole number of at least 1, got ${value}.`);
   }
   return value;
+}
+
+function poolSize(value: number, block: boolean): number {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new RangeError(`maxsize must be a whole number of at least 0, got ${value}.`);
+  }
+  if (value === 0 && block) {
+    throw new RangeError(
+      'maxsize 0 with block (poolBlock) would never hand out a connection: give maxsize of at least 1, or block false.',
+    );
+  }
+  return value;
+}
+
+/** The options undici gives a connector for this origin (the hostname without IPv6 brackets). */
+function connectOptions(scheme: string, host: string, port: number): SharedConnect['options'] {
+  const hostname = host.charCodeAt(0) === 91 /* [ */ ? host.slice(1, -1) : host;
+  return {
+    hostname,
+    host: `${host}:${port}`,
+    protocol: `${scheme}:`,
+    port: String(port),
+  } as SharedConnect['options'];
 }

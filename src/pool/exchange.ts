@@ -8,6 +8,7 @@ import { ReadTimeoutError } from '../_internal/pool-errors.js';
 import type { PooledConnection } from './connection.js';
 import { type HeadGuard, type HeadWatcher, headGuard } from './head-guard.js';
 import { type BodyOptions, PoolResponse, type ResponseSource } from './raw-response.js';
+import { computeTimings, now, type RequestMarks, type Timings } from './timings.js';
 import type { RawHeaders } from './types.js';
 import { asPoolError } from './undici-errors.js';
 
@@ -29,8 +30,16 @@ function onReadTimeout(exchange: Exchange): void {
 }
 
 /** One request/response exchange; also the error context of everything that goes wrong in it. */
-export class Exchange implements ResponseSource, HeadWatcher {
+export class Exchange implements ResponseSource, HeadWatcher, RequestMarks {
   phase: 'connect' | 'request' | 'body' = 'connect';
+  // Timing marks (pool/timings.ts): plain numbers, turned into Timings only when read.
+  readonly startedAt: number;
+  readonly dispatchedAt: number;
+  writingAt = -1;
+  sentAt = -1;
+  headersAt = -1;
+  /** The connection's first request: it reports the connect phases. */
+  readonly #first: boolean;
   received = 0;
   expected: number | null = null;
   abortReason: unknown = undefined;
@@ -77,7 +86,11 @@ export class Exchange implements ResponseSource, HeadWatcher {
     },
     body: BodyOptions,
     signal: AbortSignal | undefined,
+    startedAt: number,
   ) {
+    this.startedAt = startedAt;
+    this.dispatchedAt = now();
+    this.#first = conn.requests++ === 0;
     this.#owner = owner;
     this.conn = conn;
     this.#method = method;
@@ -113,6 +126,7 @@ export class Exchange implements ResponseSource, HeadWatcher {
   // ---- undici's handler interface ----
 
   onConnect(abort: (err?: Error) => void): void {
+    this.writingAt = now();
     this.#abort = abort;
     this.phase = 'request';
     this.#sending = true;
@@ -131,6 +145,7 @@ export class Exchange implements ResponseSource, HeadWatcher {
   }
 
   onRequestSent(): void {
+    this.sentAt = now();
     this.#sending = false;
     this.#timer?.refresh();
   }
@@ -139,10 +154,19 @@ export class Exchange implements ResponseSource, HeadWatcher {
     this.#timer?.refresh();
     this.#sending = false; // the server answered: whatever is still being sent no longer matters
     if (status < 200) return true; // 1xx: informational, the real head follows
-    this.#resume = resume;
     const headers = parseHeaders(raw);
     const held = this.#heldLength;
     if (held !== null) headers['content-length'] = held.length === 1 ? held[0] : held;
+    this.onResponseHead(status, headers, resume, statusText);
+    return true;
+  }
+
+  /** The final response head, headers parsed (HTTP/1.1 through onHeaders; HTTP/2 directly). */
+  onResponseHead(status: number, headers: RawHeaders, resume: () => void, statusText = ''): void {
+    this.#timer?.refresh();
+    this.#sending = false;
+    this.headersAt = now();
+    this.#resume = resume;
     this.phase = 'body';
     this.expected = expectedLength(this.#method, status, headers);
     const version = this.conn.version;
@@ -151,7 +175,6 @@ export class Exchange implements ResponseSource, HeadWatcher {
     const response = new PoolResponse(this, this.#body, status, reason, headers, version);
     this.#response = response;
     this.#resolve(response);
-    return true;
   }
 
   onData(chunk: Buffer): boolean {
@@ -184,6 +207,11 @@ export class Exchange implements ResponseSource, HeadWatcher {
     this.#guard?.unwatch(this);
     this.#signal?.removeEventListener('abort', this);
     this.#owner.finish(this.conn, reusable);
+  }
+
+  /** The timings of this try, its body read to the end at `doneAt` (-1: not yet). */
+  timings(doneAt: number): Timings {
+    return computeTimings(this, this.#first ? this.conn.marks : null, doneAt);
   }
 
   // ---- the head guard's reports (HeadWatcher) ----

@@ -9,6 +9,7 @@
  * the body is never sent. The socket is closed after the response and its place given back.
  */
 import http from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { buildConnector } from 'undici';
 import {
@@ -20,6 +21,14 @@ import {
 import type { PooledConnection } from './connection.js';
 import { addHeader, expectedLength, headerRecord } from './exchange.js';
 import { type BodyOptions, PoolResponse, type ResponseSource } from './raw-response.js';
+import {
+  computeTimings,
+  now,
+  type RequestMarks,
+  type Timings,
+  takeSocketMarks,
+  watchSocket,
+} from './timings.js';
 import type { PoolBody, RawHeaders } from './types.js';
 import { asPoolError } from './undici-errors.js';
 
@@ -77,8 +86,14 @@ type BodyState = 'waiting' | 'sending' | 'sent' | 'skipped';
  * One request/response with `Expect: 100-continue`; the error context of what goes wrong in it.
  * It has the shape the Retry loop reads of an Exchange (`promise`, `started`, `conn.used`).
  */
-export class ContinueExchange implements ResponseSource {
+export class ContinueExchange implements ResponseSource, RequestMarks {
   phase: 'connect' | 'request' | 'body' = 'connect';
+  // Timing marks (pool/timings.ts); its connection is always new, so it reports connect phases.
+  readonly startedAt = now();
+  readonly dispatchedAt = this.startedAt;
+  writingAt = -1;
+  sentAt = -1;
+  headersAt = -1;
   received = 0;
   expected: number | null = null;
   abortReason: unknown = undefined;
@@ -162,8 +177,12 @@ export class ContinueExchange implements ResponseSource {
     const { scheme, host, port } = this.#owner;
     const hostname = host.charCodeAt(0) === 91 /* [ */ ? host.slice(1, -1) : host;
     const options = { host: `${host}:${port}`, hostname, protocol: `${scheme}:`, port: `${port}` };
-    this.#owner.connector(this.connectTimeout)(options, (err, socket) => {
+    const marks = this.conn.marks;
+    marks.connectStart = now();
+    const pending = this.#owner.connector(this.connectTimeout)(options, (err, socket) => {
       if (err !== null) return created(err, null as unknown as Duplex);
+      marks.readyAt = this.writingAt = now();
+      takeSocketMarks(socket!, marks);
       if (this.#done) return void socket!.destroy();
       if ((socket as { alpnProtocol?: string | false }).alpnProtocol === 'h2') {
         socket!.destroy();
@@ -178,7 +197,13 @@ export class ContinueExchange implements ResponseSource {
       if (this.#request.expectWait === null) this.#armReadTimer();
       else this.#wait = setTimeout(onExpectWait, this.#request.expectWait, this);
       created(null, socket!);
-    });
+    }) as unknown;
+    if (pending != null && marks.readyAt < 0) watchSocket(pending as Socket, marks);
+  }
+
+  /** The timings of this try, its body read to the end at `doneAt` (-1: not yet). */
+  timings(doneAt: number): Timings {
+    return computeTimings(this, this.conn.marks, doneAt);
   }
 
   #armReadTimer(): void {
@@ -202,6 +227,7 @@ export class ContinueExchange implements ResponseSource {
   }
 
   #sent(): void {
+    this.sentAt = now();
     if (this.#state === 'sending') this.#state = 'sent';
     this.#timer?.refresh();
   }
@@ -225,6 +251,7 @@ export class ContinueExchange implements ResponseSource {
       if (this.#wait !== null) clearTimeout(this.#wait);
     }
     this.#res = res;
+    this.headersAt = now();
     this.phase = 'body';
     this.#armReadTimer();
     this.#timer?.refresh();

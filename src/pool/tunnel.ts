@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import type { buildConnector } from 'undici';
 import { PoolBaseError, PoolProxyError } from '../_internal/pool-errors.js';
 import type { ParsedProxy } from './proxy-manager.js';
+import { connectMarks, markSocket, now, watchSocket } from './timings.js';
 import { tlsConnector } from './tls.js';
 import type { ConnectorFactory, TlsSettings } from './types.js';
 import { toPoolError } from './undici-errors.js';
@@ -183,6 +184,7 @@ export function tunnelConnector(
   tls: TlsSettings,
   proxyTls: TlsSettings,
   connectTimeout: number | null,
+  http2 = false,
 ): buildConnector.connector {
   const toProxy = tlsConnector(proxyTls, null);
   const shown = isIPv6(proxy.host) ? `[${proxy.host}]` : proxy.host;
@@ -198,7 +200,9 @@ export function tunnelConnector(
     );
     const host = isIPv6(options.hostname) ? `[${options.hostname}]` : options.hostname;
     const authority = `${host}:${Number(options.port) || 443}`;
-    toProxy(proxyTarget, (err, socket) => {
+    // Timings: dns is the proxy's name, connect runs until the tunnel is open, tls is the origin's.
+    const marks = connectMarks();
+    const toProxySocket = toProxy(proxyTarget, (err, socket) => {
       if (err !== null)
         return attempt.fail(proxyConnectError(proxy, err, 'HTTPSConnection', connectTimeout));
       if (attempt.settled) return socket.destroy();
@@ -210,12 +214,19 @@ export function tunnelConnector(
         if (answerErr !== null) return attempt.fail(tunnelError(answerErr));
         if (!isSuccess(status))
           return attempt.fail(tunnelError(tunnelFailure(`${status} ${reason}`.trim())));
-        tlsConnector(tls, null)({ ...options, httpSocket: socket }, (tlsErr, tlsSocket) => {
-          if (tlsErr !== null) attempt.fail(tlsErr);
-          else attempt.succeed(tlsSocket);
+        const tunnelAt = now();
+        tlsConnector(
+          tls,
+          null,
+          http2,
+        )({ ...options, httpSocket: socket }, (tlsErr, tlsSocket) => {
+          if (tlsErr !== null) return attempt.fail(tlsErr);
+          markSocket(tlsSocket, { dnsAt: marks.dnsAt, tcpAt: tunnelAt, tlsAt: now() });
+          attempt.succeed(tlsSocket);
         });
       });
-    });
+    }) as unknown;
+    if (toProxySocket != null) watchSocket(toProxySocket as Socket, marks);
   };
 }
 
@@ -232,6 +243,6 @@ export function tunnelConnectorFactory(
   tls: TlsSettings,
   proxyTls: TlsSettings,
 ): ConnectorFactory {
-  return ({ connectTimeout }) =>
-    tunnelConnector(proxy, proxyHeaders, tls, proxyTls, connectTimeout);
+  return ({ connectTimeout, http2 }) =>
+    tunnelConnector(proxy, proxyHeaders, tls, proxyTls, connectTimeout, http2 === true);
 }

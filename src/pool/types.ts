@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import type { buildConnector } from 'undici';
 import type { Retry } from '../retry.js';
 import type { TimeoutConfig } from '../timeout.js';
+import type { Timings } from './timings.js';
 
 /** A request body as the pool sends it. Strings are sent as UTF-8. */
 export type PoolBody = Uint8Array | string | Readable | AsyncIterable<Uint8Array> | null;
@@ -56,10 +57,15 @@ export interface RawResponse {
   readonly data: Uint8Array | null;
   /** Decoded body chunks, as they arrive; read-timeout and connection errors are pool errors. */
   stream(): AsyncIterable<Uint8Array>;
-  /** Reads the rest of the body, decoded. */
+  /** Reads the rest of the body, decoded: empty bytes once it was all read (urllib3's `read()`). */
   read(): Promise<Uint8Array>;
   /** Reads and discards the rest so the connection goes back to the pool. */
   drain(): Promise<void>;
+  /**
+   * Where the time of the request went, in ms (pool/timings.ts); absent when the raw response
+   * measures nothing (Response.timings then reports every phase null).
+   */
+  readonly timings?: Timings | undefined;
   /** Stops reading; the connection is closed rather than reused when the body was not finished. */
   close(): void;
   readonly closed: boolean;
@@ -95,6 +101,8 @@ export interface ProxySettings {
  */
 export type ConnectorFactory = (opts: {
   connectTimeout: number | null;
+  /** Offer h2 through ALPN on the TLS connection to the origin (inside tunnels too). */
+  http2?: boolean | undefined;
 }) => buildConnector.connector;
 
 /** Live counters of one ConnectionPool, named as undici's pool stats. */
@@ -109,4 +117,6 @@ export interface PoolStats {
   readonly running: number;
   /** pending + running. */
   readonly size: number;
+  /** HTTP/2 streams open now, over all of the pool's h2 connections (each also in `running`). */
+  readonly streams: number;
 }

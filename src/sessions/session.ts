@@ -60,7 +60,7 @@ export interface SessionSendOptions extends SendOptions {
 }
 
 /**
- * What `new Session(options)` takes: the Session's attributes (API.md), set before any request.
+ * What `new Session(options)` takes: the Session's attributes, set before any request.
  * `headers` are laid over the default headers (a `null` value removes one); `adapters` are
  * mounted after the default `https://` and `http://` ones.
  */
@@ -89,7 +89,7 @@ export interface SessionOptions {
   cookies?: CookiesInput;
   /** Ours, in ms. @default null (no limit) @example { timeout: { connect: 3_000, read: 10_000 } } */
   timeout?: TimeoutInput;
-  /** Prefix -> adapter, mounted at construction. @default https:// and http:// HTTPAdapters @example { adapters: { 'https://api.example.org/': mock } } */
+  /** Prefix -> adapter, mounted at construction. @default HTTPAdapters for https:// and http:// (also mounted for https+unix:// and http+unix://) @example { adapters: { 'https://api.example.org/': mock } } */
   adapters?: Readonly<Record<string, BaseAdapter>>;
 }
 
@@ -130,12 +130,19 @@ export function defaultHeaders(): CaseInsensitiveDict<HeaderValue | null> {
 export class Session extends SessionRedirectMixin {
   /** Sent with every request; a request's `null` header removes one for that request. */
   headers: CaseInsensitiveDict<HeaderValue | null> = defaultHeaders();
+  /** Sent with every request that gives none: `[user, pass]` (Basic) or an AuthBase. @default null */
   auth: AuthInput | null = null;
+  /** Scheme or `scheme://host` -> proxy URL, for every request (the environment fills in the rest). @default {} */
   proxies: ProxiesInput = {};
+  /** `response` hooks run for every request, after the request's own. @default { response: [] } */
   hooks: Hooks = { response: [] };
+  /** Query parameters added to every request (a request's `null` value drops one). @default {} */
   params: Record<string, ParamValue | readonly ParamValue[]> = {};
+  /** Default of `stream` for every request. @default false */
   stream = false;
+  /** Default of `verify`: `true`, `false`, or a CA bundle file or directory. @default true */
   verify: boolean | string = true;
+  /** Default client certificate: a path, `[cert, key]` or `{ cert, key, passphrase }`. @default null */
   cert: CertInput | null = null;
   /** @default 30 */
   maxRedirects = 30;
@@ -162,8 +169,13 @@ export class Session extends SessionRedirectMixin {
   constructor(options?: SessionOptions) {
     super();
     const mock = activeMock();
-    this.mount('https://', mock ?? new HTTPAdapter());
-    this.mount('http://', mock ?? new HTTPAdapter());
+    const https = mock ?? new HTTPAdapter();
+    const http = mock ?? new HTTPAdapter();
+    this.mount('https://', https);
+    this.mount('http://', http);
+    // Unix domain sockets (the requests-unixsocket convention) on the same pools' adapters.
+    this.mount('https+unix://', https);
+    this.mount('http+unix://', http);
     if (options !== undefined) this.#configure(options);
   }
 
@@ -471,9 +483,11 @@ export class Session extends SessionRedirectMixin {
 
   /** Closes every mounted adapter and its connections. */
   async close(): Promise<void> {
-    await Promise.all([...this.adapters.values()].map((a) => a.close()));
+    // An adapter mounted under several prefixes (http:// and http+unix://) is closed once.
+    await Promise.all([...new Set(this.adapters.values())].map((a) => a.close()));
   }
 
+  /** `await using s = new Session()`: `close()` when the block ends. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }

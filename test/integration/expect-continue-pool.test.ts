@@ -112,7 +112,14 @@ describe('Expect: 100-continue obeys the pool', () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.deepEqual(pool.stats, { connected: 1, free: 0, pending: 1, running: 1, size: 2 });
+    assert.deepEqual(pool.stats, {
+      connected: 1,
+      free: 0,
+      pending: 1,
+      running: 1,
+      size: 2,
+      streams: 0,
+    });
     await pool.destroy();
     await assert.rejects(first, ClosedPoolError);
     await assert.rejects(second, ClosedPoolError);

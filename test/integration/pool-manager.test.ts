@@ -100,7 +100,14 @@ describe('PoolManager', () => {
       const r = await pending;
       assert.equal(Buffer.from(r.data!).toString(), 'slow');
       for (let i = 0; i < 50 && pool.stats.connected > 0; i++) await sleep(5);
-      assert.deepEqual(pool.stats, { connected: 0, free: 0, pending: 0, running: 0, size: 0 });
+      assert.deepEqual(pool.stats, {
+        connected: 0,
+        free: 0,
+        pending: 0,
+        running: 0,
+        size: 0,
+        streams: 0,
+      });
     } finally {
       await pm.close();
       await s1.close();
@@ -134,7 +141,7 @@ describe('PoolManager', () => {
     const pm = new PoolManager();
     await assert.rejects(pm.urlopen('GET', 'ftp://example.org/'), (err: Error) => {
       assert.ok(err instanceof LocationParseError);
-      assert.match(err.message, /only http:\/\/ and https:\/\//);
+      assert.match(err.message, /only http:\/\/, https:\/\/, http\+unix:\/\/ and https\+unix:\/\//);
       return true;
     });
     await assert.rejects(pm.urlopen('GET', 'http:///path'), /no host specified/);
