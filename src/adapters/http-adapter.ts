@@ -14,7 +14,7 @@ import { type Response, releaseWhenCollected } from '../models/response.js';
 import type { ConnectionPool } from '../pool/connection-pool.js';
 import { PoolManager, type PoolManagerOptions } from '../pool/pool-manager.js';
 import { ProxyManager } from '../pool/proxy-manager.js';
-import { type CertInput, type TlsSettings, tlsSettingsFrom } from '../pool/tls.js';
+import { type CertInput, checkCertShape, type TlsSettings, tlsSettingsFrom } from '../pool/tls.js';
 import type { RawResponse, UrlopenOptions } from '../pool/types.js';
 import { Retry } from '../retry.js';
 import { MAX_TIMER_MS, TimeoutConfig } from '../timeout.js';
@@ -204,7 +204,9 @@ export class HTTPAdapter extends BaseAdapter {
     // Divergence from requests 2.34, decided by issue 11.8: its cert_verify checks the `cert`
     // files for every scheme, so a Session-wide `cert` with a stale path fails plain-http calls
     // that never use it; here they are checked for https URLs only.
-    return isHttps(url) ? tlsSettingsFrom(verify, cert) : undefined;
+    if (isHttps(url)) return tlsSettingsFrom(verify, cert);
+    if (cert != null) checkCertShape(cert);
+    return undefined;
   }
 
   /**

@@ -140,6 +140,8 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
   #closed = false;
   /** Idle connections kept at most (maxsize; unbounded for 0; none when not kept). */
   readonly #idleLimit: number;
+  /** Connections open at most where that is bounded (maxsize; unbounded for 0). */
+  readonly #sizeLimit: number;
 
   constructor(options: ConnectionPoolOptions) {
     const { scheme, host, port } = options;
@@ -151,8 +153,8 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     this.port = port;
     this.maxsize = poolSize(options.maxsize ?? 1, options.block ?? false);
     this.block = options.block ?? false;
-    this.#idleLimit =
-      options.keepIdle === false ? 0 : this.maxsize === 0 ? Number.POSITIVE_INFINITY : this.maxsize;
+    this.#sizeLimit = this.maxsize === 0 ? Number.POSITIVE_INFINITY : this.maxsize;
+    this.#idleLimit = options.keepIdle === false ? 0 : this.#sizeLimit;
     this.tls = options.tls ?? null;
     this.proxy = options.proxy ?? null;
     this.socketPath = options.socketPath ?? null;
@@ -441,7 +443,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     conn.claimed = false;
     const i = this.#shared.indexOf(conn);
     if (i !== -1) this.#shared.splice(i, 1);
-    if (conn.client !== null && this.#idle.length < this.maxsize && !this.#closed) {
+    if (conn.client !== null && this.#idle.length < this.#idleLimit && !this.#closed) {
       conn.idle = true;
       this.#idle.push(conn);
     } else void this.#drop(conn);
@@ -495,7 +497,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
       // An HTTP/1.1 connection nobody took: it waits in the free list like any other.
       const i = this.#shared.indexOf(conn);
       if (i !== -1) this.#shared.splice(i, 1);
-      if (conn.client !== null && !this.#closed && this.#idle.length < this.maxsize) {
+      if (conn.client !== null && !this.#closed && this.#idle.length < this.#idleLimit) {
         conn.idle = true;
         this.#idle.push(conn);
       } else void this.#drop(conn);
@@ -536,7 +538,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
       }
       void this.#drop(conn);
     }
-    if (!open && this.#all.size >= this.maxsize) return null;
+    if (!open && this.#all.size >= this.#sizeLimit) return null;
     const conn = this.#open(connectTimeout);
     conn.load = 1;
     return conn;
@@ -555,7 +557,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
   #settleIdle(conn: PooledConnection): void {
     if (this.#closed || conn.closed || !conn.connected || conn.h2?.draining === true) {
       void this.#drop(conn);
-    } else if (this.#all.size > this.maxsize) {
+    } else if (this.#all.size > this.#idleLimit) {
       if (connectionDiscarded.hasSubscribers) {
         connectionDiscarded.publish({
           pool: this.poolName,
@@ -580,7 +582,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     if (!reusable || this.#closed || conn.closed || !conn.connected) void this.#drop(conn);
     else {
       conn.used = true;
-      if (this.#waiters.length > 0 || this.#idle.length < this.maxsize) {
+      if (this.#waiters.length > 0 || this.#idle.length < this.#idleLimit) {
         conn.claimed = false;
         conn.idle = true;
         this.#idle.push(conn);
@@ -609,7 +611,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     const idle = this.#idle;
     // A place for an exchange with its own socket: a new one while there is room, else the
     // least recently used idle connection gives up its place.
-    if (seat && (!this.block || this.#all.size < this.maxsize)) return this.#open(null, true);
+    if (seat && (!this.block || this.#all.size < this.#sizeLimit)) return this.#open(null, true);
     if (seat && idle.length > 0) return this.#replace(idle.shift()!);
     while (idle.length > 0) {
       const conn = idle.pop()!;
@@ -618,7 +620,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
       this.#drop(conn);
     }
     const connect = timeout.connect ?? null;
-    if (!this.block || this.#all.size < this.maxsize) return this.#open(connect);
+    if (!this.block || this.#all.size < this.#sizeLimit) return this.#open(connect);
     const waiter = new Waiter(this, connect, timeout.pool ?? null, signal);
     this.#waiters.push(waiter);
     return waiter.promise;

@@ -204,6 +204,30 @@ function material(value: string | Uint8Array, what: 'certificate' | 'key') {
   return { value: text, id: `${value}@${stamp}` };
 }
 
+/**
+ * The TypeErrors of a `cert` of the wrong shape, reading no file: for an http URL, where no TLS
+ * is spoken and its files are not checked, a mistake in the option is still named.
+ */
+export function checkCertShape(cert: CertInput): void {
+  if (typeof cert === 'string') return;
+  if (typeof cert !== 'object' || cert === null) {
+    throw new TypeError(
+      `cert must be a path, a [cert, key] pair or { cert, key }, not ${typeof cert}`,
+    );
+  }
+  const parts = Array.isArray(cert) ? cert : [(cert as { cert: unknown }).cert];
+  const key = Array.isArray(cert) ? undefined : (cert as { key?: unknown }).key;
+  if (key !== undefined) parts.push(key);
+  parts.forEach((value: unknown, i: number) => {
+    if (typeof value !== 'string' && !(value instanceof Uint8Array)) {
+      const what = i === 0 ? 'certificate' : 'key';
+      throw new TypeError(
+        `cert: the ${what} must be a path, PEM text or bytes, not ${typeof value}`,
+      );
+    }
+  });
+}
+
 function clientCert(cert: CertInput): ClientCert {
   if (typeof cert === 'string') return fromCombinedFile(cert);
   if (typeof cert !== 'object' || cert === null) {

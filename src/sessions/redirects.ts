@@ -2,12 +2,14 @@
  * requests' `SessionRedirectMixin`: following redirects, and what changes at each hop (method,
  * body, auth, proxies, cookies).
  */
+import { redactUrl } from '../_internal/redact.js';
 import type { BaseAdapter, SendOptions } from '../adapters/base-adapter.js';
 import { basicAuthStr } from '../auth.js';
 import { extractCookiesToJar, mergeCookies, type RequestsCookieJar } from '../cookies.js';
 import {
   ChunkedEncodingError,
   ContentDecodingError,
+  InvalidSchema,
   InvalidURL,
   TooManyRedirects,
   TotalTimeout,
@@ -142,6 +144,15 @@ export abstract class SessionRedirectMixin {
       }
       response.close();
       [url, previousFragment] = this.#nextUrl(url, response, previousFragment);
+      // A server reached over the network must not steer the request onto a local socket (the
+      // Docker daemon's, say); a server on a socket may redirect anywhere. `next` may still name
+      // it: sending that is the caller's own choice.
+      if (!yieldRequests && isUnixUrl(url) && !isUnixUrl(response.url)) {
+        throw new InvalidSchema(
+          `Refusing to follow the redirect from '${redactUrl(response.url)}' to the Unix socket URL '${redactUrl(url)}': only a request to an http+unix:// URL reaches a socket`,
+          { response },
+        );
+      }
       prepared.url = url;
       this.rebuildMethod(prepared, response);
       if (response.statusCode !== 307 && response.statusCode !== 308) {
@@ -200,6 +211,12 @@ export abstract class SessionRedirectMixin {
     mergeCookies(jar, this.cookies);
     prepared.prepareCookies(jar);
   }
+}
+
+/** `http+unix:` / `https+unix:` (a Unix domain socket). */
+function isUnixUrl(url: string): boolean {
+  const head = url.slice(0, 11).toLowerCase();
+  return head.startsWith('http+unix:') || head === 'https+unix:';
 }
 
 function fragmentOf(url: string): string {

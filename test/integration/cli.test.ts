@@ -129,7 +129,7 @@ describe('requests-ts command line: requests', () => {
     const before = server.requests.length;
     const r = await cli(['--offline', server.url + '/o', 'k=v']);
     assert.equal(r.code, 0);
-    assert.match(r.stdout.toString(), /^POST \/o HTTP\/1\.1\n[\s\S]*\n\n\{"k":"v"\}/);
+    assert.match(r.stdout.toString(), /^POST \/o HTTP\/1\.1\n[\s\S]*\n\n\{"k": "v"\}/);
     assert.equal(server.requests.length, before);
   });
 

@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import requests, {
   ConnectionError,
   HTTPAdapter,
+  InvalidSchema,
   InvalidURL,
   type Response,
   Session,
@@ -270,6 +271,48 @@ describe('http+unix:: redirects, cookies, proxies', () => {
     assert.equal(r.url, `${tcp.url}/tcp-landing`);
     assert.equal(tcp.requests.at(-1)?.url, '/tcp-landing');
     assert.equal(tcp.requests.at(-1)?.headers.host, `127.0.0.1:${tcp.port}`);
+  });
+
+  test('a server reached over TCP cannot redirect the request onto a Unix socket', async () => {
+    const remote = await startServer((_req, res) => {
+      res.writeHead(307, { Location: `${server.url}/containers/create` });
+      res.end();
+    });
+    try {
+      const before = server.requests.length;
+      const err = await requests.post(`${remote.url}/x`, { json: { Image: 'x' } }).then(
+        () => assert.fail('the redirect was followed'),
+        (e: unknown) => e as Error & { response?: Response },
+      );
+      assert.ok(err instanceof InvalidSchema, String(err));
+      assert.match(err.message, /Refusing to follow the redirect .* to the Unix socket URL/);
+      assert.equal(err.response?.statusCode, 307);
+      assert.equal(server.requests.length, before);
+      // Not following redirects, the 307 itself is the answer.
+      const r = await requests.post(`${remote.url}/x`, { json: {}, allowRedirects: false });
+      assert.equal(r.statusCode, 307);
+      assert.equal(r.next?.url, `${server.url}/containers/create`);
+    } finally {
+      await remote.close();
+    }
+  });
+
+  test('a server on a socket may redirect to another socket', async () => {
+    const target = await startUnixServer({ name: 'target.sock' });
+    const hop = await startUnixServer({
+      name: 'hop.sock',
+      handler: (_req, res) => {
+        res.writeHead(302, { Location: `${target.url}/there` });
+        res.end();
+      },
+    });
+    try {
+      const r = await requests.get(`${hop.url}/here`);
+      assert.equal(r.url, `${target.url}/there`);
+      assert.equal(target.requests.at(-1)?.url, '/there');
+    } finally {
+      await Promise.all([hop.close(), target.close()]);
+    }
   });
 
   test('a cookie set over the socket is stored for it and sent back to it only', async () => {
