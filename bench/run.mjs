@@ -5,9 +5,12 @@
 //   node bench/run.mjs --quick         # ~30 s
 //   node bench/run.mjs --soak          # the comparison, then the memory soak (bench/soak.mjs)
 //   node bench/run.mjs --only 64k --clients requests-ts --cpu-prof
+//   node bench/run.mjs --target nginx   # against nginx (bench/lib/nginx.mjs) instead
+//   node bench/run.mjs --only https,post-json,scaling
 //
 // Options: --quick, --runs N, --slice MS, --only NAME[,NAME], --clients A[,B] (undici.request
-// always runs: it is the baseline), --cpu-prof (a profile per worker, in bench/results/profiles/,
+// always runs: it is the baseline; `requests-ts@/abs/esm/index.js` or `requests-ts@base`, with
+// REQUESTS_TS_BASE, adds another build, for before/after figures in one run), --cpu-prof (a profile per worker, in bench/results/profiles/,
 // named <scenario>-<client>-<time>.cpuprofile; read them with bench/profile-summary.mjs), --soak.
 //
 // REQUESTS_TS_DIST=/abs/path/to/esm/index.js measures another build than ../dist/esm/index.js.
@@ -22,10 +25,14 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { WorkerHandle } from './lib/driver.mjs';
 import { H2_SCENARIOS, h2Table, startH2Server } from './lib/h2.mjs';
+import { makeCert, nginxInstalled, startNginx } from './lib/nginx.mjs';
 import { OBSERVABILITY_SCENARIOS, observabilityTable } from './lib/observability.mjs';
+import { PERF_SCENARIOS, scalingTable } from './lib/perf-scenarios.mjs';
 import { cpuPlan, processCpuMs, startServer } from './lib/processes.mjs';
 import { summarize, table, targets } from './lib/report.mjs';
-import { BASELINE, PROFILES, SCENARIOS } from './lib/scenarios.mjs';
+import { SCENARIOS as BASE_SCENARIOS, BASELINE, PROFILES } from './lib/scenarios.mjs';
+
+const SCENARIOS = [...BASE_SCENARIOS, ...PERF_SCENARIOS];
 
 const DIST = process.env.REQUESTS_TS_DIST ?? '../dist/esm/index.js';
 const requestsTs = await import(DIST); // fails here, early, when the package is not built
@@ -40,6 +47,8 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     clients: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
+    // `nginx` (where installed) or `node` (bench/server.mjs).
+    target: { type: 'string', default: 'node' },
   },
 });
 
@@ -84,6 +93,22 @@ function machine(plan) {
   };
 }
 
+/** Where a scenario's clients go (the HTTPS origin and its CA for `tls`), and what they send. */
+function scenarioOrigin(scenario, server) {
+  if (!scenario.tls) return { origin: server.origin, post: scenario.post ?? false };
+  return { origin: server.tlsOrigin, ca: server.ca, post: scenario.post ?? false };
+}
+
+/** The server every scenario talks to: nginx with `--target nginx`, else bench/server.mjs. */
+async function startTarget(plan) {
+  const tls = makeCert();
+  if (args.target === 'nginx') {
+    if (!nginxInstalled()) throw new Error('--target nginx: nginx is not installed');
+    return { name: 'nginx', ...(await startNginx({ cpus: plan.server, tls })) };
+  }
+  return { name: 'bench/server.mjs', ...(await startServer({ cpus: plan.server, tls })) };
+}
+
 /** Starts, initialises and warms one worker per client of `scenario`. */
 async function startWorkers(scenario, clients, server, plan) {
   const workers = {};
@@ -99,10 +124,10 @@ async function startWorkers(scenario, clients, server, plan) {
     clients.map((client) =>
       workers[client].call('init', {
         client,
-        origin: server.origin,
         connections: scenario.connections,
         path: scenario.paths?.[client] ?? scenario.path,
         expectedBytes: scenario.bytes,
+        ...scenarioOrigin(scenario, server),
       }),
     ),
   );
@@ -119,6 +144,9 @@ async function runScenario(scenario, server, plan) {
   const clients = scenario.clients.filter(
     (c) => c === BASELINE || !clientFilter || clientFilter.includes(c),
   );
+  // A/B runs: other builds beside requests-ts (`requests-ts@...`, bench/lib/clients.mjs).
+  if (clients.includes('requests-ts'))
+    for (const c of clientFilter ?? []) if (c.startsWith('requests-ts@')) clients.push(c);
   const workers = await startWorkers(scenario, clients, server, plan);
   const runs = Object.fromEntries(clients.map((c) => [c, []]));
   try {
@@ -152,13 +180,14 @@ async function main() {
     `requests-ts bench (${args.quick ? 'quick' : 'full'}): ${info.cpuModel}, ${info.nproc} CPUs, ` +
       `node ${info.node}; pinning: ${info.pinning}; ${profile.runs} runs x ${profile.sliceMs} ms`,
   );
-  const server = await startServer({ cpus: plan.server });
+  const server = await startTarget(plan);
+  console.log(`server: ${server.name}`);
   const wantH2 = H2_SCENARIOS.some((s) => !only || only.includes(s.name));
   const h2Server = wantH2 ? await startH2Server({ cpus: plan.server }) : null;
   const results = {};
   try {
     for (const scenario of [...SCENARIOS, ...OBSERVABILITY_SCENARIOS, ...H2_SCENARIOS]) {
-      if (only && !only.includes(scenario.name)) continue;
+      if (only && !only.includes(scenario.name) && !only.includes(scenario.group)) continue;
       const t0 = performance.now();
       const on = scenario.server === 'h2' ? h2Server : server;
       const runs = await runScenario(scenario, on, plan);
@@ -182,6 +211,9 @@ async function main() {
     await server.stop();
     await h2Server?.stop();
   }
+  const scaling = scalingTable(results);
+  if (scaling !== null)
+    console.log(`\n### Scaling: CPU per request, 1 -> 256 in flight\n\n${scaling}`);
   // The observability scenarios are judged by their ratios to plain requests-ts, printed above.
   const judged = Object.entries(results).filter(([, r]) => !r.scenario.versus);
   console.log(`\n### Targets\n\n${targets(Object.fromEntries(judged))}`);

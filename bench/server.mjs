@@ -2,12 +2,15 @@
 // the server costs as little as possible and never decides a comparison. It parses just enough:
 // the request line, the headers up to CRLFCRLF and a Content-Length body (skipped).
 //
-// Routes: /small (13 bytes), /64k (64 KiB), /1m (1 MiB), /cookie (13 bytes, and a Set-Cookie
-// when the request sends no `sid` cookie). Anything else: 404.
+// Routes: /small (13 bytes), /64k (64 KiB), /1m (1 MiB), /post (a 12-byte JSON answer, for POST),
+// /cookie (13 bytes, and a Set-Cookie when the request sends no `sid` cookie). Anything else: 404.
+// With BENCH_TLS_CERT and BENCH_TLS_KEY set, the same over HTTPS on a second port.
 //
 // Run as a child process by bench/lib/server-control.mjs: `node bench/server.mjs [port]`.
 // Prints one line `{"port":N}` once listening; stops on SIGTERM/SIGINT.
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import tls from 'node:tls';
 
 const SMALL = Buffer.from('Hello, World!');
 
@@ -28,6 +31,7 @@ function canned(status, body, extraHeaders = '') {
 
 const ROUTES = new Map([
   ['/small', canned('200 OK', SMALL)],
+  ['/post', canned('200 OK', Buffer.from('{"ok":true}\n'))],
   ['/64k', canned('200 OK', Buffer.alloc(64 * 1024, 'a'))],
   ['/1m', canned('200 OK', Buffer.alloc(1024 * 1024, 'b'))],
 ]);
@@ -94,9 +98,15 @@ function serve(socket) {
 
 const server = net.createServer({ noDelay: true }, serve);
 server.maxConnections = 4096;
-server.listen(Number(process.argv[2] ?? 0), '127.0.0.1', () => {
-  process.stdout.write(`${JSON.stringify({ port: server.address().port, pid: process.pid })}\n`);
-});
+// HTTPS on a second port when BENCH_TLS_CERT and BENCH_TLS_KEY name a certificate and its key.
+const { BENCH_TLS_CERT: certFile, BENCH_TLS_KEY: keyFile } = process.env;
+const secure = certFile
+  ? tls.createServer({ cert: readFileSync(certFile), key: readFileSync(keyFile) }, serve)
+  : null;
+await new Promise((resolve) => server.listen(Number(process.argv[2] ?? 0), '127.0.0.1', resolve));
+if (secure !== null) await new Promise((resolve) => secure.listen(0, '127.0.0.1', resolve));
+const ready = { port: server.address().port, tlsPort: secure?.address().port, pid: process.pid };
+process.stdout.write(`${JSON.stringify(ready)}\n`);
 for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => process.exit(0));
 // The parent's end: when it dies without stopping us, stdin closes and we go too.
 process.stdin.on('end', () => process.exit(0));

@@ -113,14 +113,17 @@ export class CaseInsensitiveDict<V = string> implements Iterable<[string, V]> {
   /** A plain record with the caller's case, every value as it is (what goes on the wire). */
   toRecord(): Record<string, V> {
     const out: Record<string, V> = {};
-    // defineProperty: a key such as `__proto__` stays an ordinary key, never the prototype.
-    for (const [k, v] of this.#store.values()) {
-      Object.defineProperty(out, k, {
-        value: v,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+    for (const entry of this.#store.values()) {
+      const k = entry[0];
+      // `__proto__` stays an ordinary key, never the prototype (an assignment would set that).
+      if (k === '__proto__') {
+        Object.defineProperty(out, k, {
+          value: entry[1],
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      } else out[k] = entry[1];
     }
     return out;
   }

@@ -3,8 +3,10 @@
 // body, as a user who wants the content does. Every client is limited to `connections`
 // kept-alive connections except global fetch, which runs on Node's default dispatcher as users
 // get it (no per-origin cap).
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { h2Clients } from './h2.mjs';
+import { POST_JSON } from './nginx.mjs';
 import { observabilityClients } from './observability.mjs';
 
 /** The built package; REQUESTS_TS_DIST points elsewhere (e.g. a private build) when set. */
@@ -12,14 +14,20 @@ const DIST = process.env.REQUESTS_TS_DIST
   ? new URL(`file://${process.env.REQUESTS_TS_DIST}`)
   : new URL('../../dist/esm/index.js', import.meta.url);
 
+/** undici's connect options trusting the bench's self-signed certificate (HTTPS scenarios). */
+function tlsOptions(ca) {
+  return ca ? { connect: { ca: readFileSync(ca) } } : {};
+}
+
 function keepAliveAgent(connections) {
   return new http.Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections });
 }
 
 /** requests-ts: one Session; an HTTPAdapter sized for the scenario mounted on the origin. */
-async function requestsTs({ origin, connections, features = false }) {
-  const { Session, HTTPAdapter } = await import(DIST.href);
+async function requestsTs({ origin, connections, features = false, dist = DIST, ca, post }) {
+  const { Session, HTTPAdapter } = await import(dist.href);
   const session = new Session();
+  if (ca) session.verify = ca;
   // poolBlock: with more calls in flight than connections, wait for one as every other client
   // here does (urllib3's default opens a throw-away connection per extra call instead).
   const adapter = new HTTPAdapter({
@@ -32,17 +40,29 @@ async function requestsTs({ origin, connections, features = false }) {
   return {
     session,
     adapter,
-    get: async (path) => (await session.get(origin + path)).content.length,
+    get: post
+      ? async (path) => (await session.post(origin + path, { json: POST_JSON })).content.length
+      : async (path) => (await session.get(origin + path)).content.length,
     close: () => session.close(),
   };
 }
 
-async function undiciRequest({ origin, connections }) {
+/** undici's options for a POST of POST_JSON (made per call, as a caller would). */
+function undiciPost() {
+  return {
+    method: 'POST',
+    body: JSON.stringify(POST_JSON),
+    headers: { 'content-type': 'application/json' },
+  };
+}
+
+async function undiciRequest({ origin, connections, ca, post }) {
   const { Pool, request } = await import('undici');
-  const pool = new Pool(origin, { connections });
+  const pool = new Pool(origin, { connections, ...tlsOptions(ca) });
   return {
     async get(path) {
-      const { body } = await request(origin + path, { dispatcher: pool });
+      const options = post ? { dispatcher: pool, ...undiciPost() } : { dispatcher: pool };
+      const { body } = await request(origin + path, options);
       return (await body.arrayBuffer()).byteLength;
     },
     close: () => pool.close(),
@@ -65,28 +85,25 @@ async function undiciAgent({ origin }) {
  * The floor: undici's Pool.dispatch with a bare handler that only counts the body bytes. No
  * client built on undici can cost less; requests-ts's pool is built on this layer.
  */
-async function undiciDispatch({ origin, connections }) {
+async function undiciDispatch({ origin, connections, ca, post }) {
   const { Pool } = await import('undici');
-  const pool = new Pool(origin, { connections });
+  const pool = new Pool(origin, { connections, ...tlsOptions(ca) });
   const get = (path) =>
     new Promise((resolve, reject) => {
       let n = 0;
-      pool.dispatch(
-        { origin, path, method: 'GET' },
-        {
-          onRequestStart() {},
-          onResponseStart() {},
-          onResponseData(_controller, chunk) {
-            n += chunk.length;
-          },
-          onResponseEnd() {
-            resolve(n);
-          },
-          onResponseError(_controller, err) {
-            reject(err);
-          },
+      pool.dispatch(post ? { origin, path, ...undiciPost() } : { origin, path, method: 'GET' }, {
+        onRequestStart() {},
+        onResponseStart() {},
+        onResponseData(_controller, chunk) {
+          n += chunk.length;
         },
-      );
+        onResponseEnd() {
+          resolve(n);
+        },
+        onResponseError(_controller, err) {
+          reject(err);
+        },
+      });
     });
   return { get, close: () => pool.close() };
 }
@@ -159,6 +176,7 @@ export const CLIENTS = {
   'undici.request (Agent)': undiciAgent,
   'requests-ts': requestsTs,
   'requests-ts+features': (o) => requestsTs({ ...o, features: true }),
+
   fetch: globalFetch,
   axios: axiosClient,
   got: gotClient,
@@ -171,3 +189,16 @@ Object.assign(CLIENTS, observabilityClients(requestsTs));
 
 // undici h2, requests-ts h2, requests-ts h1 x16 (bench/lib/h2.mjs).
 Object.assign(CLIENTS, h2Clients());
+
+/**
+ * The factory of a client name. `requests-ts@/abs/path/esm/index.js` is requests-ts from another
+ * build (e.g. one made before a change), to compare builds in one run; `requests-ts@base` is the
+ * build at REQUESTS_TS_BASE.
+ */
+export function clientFactory(name) {
+  const at = name.startsWith('requests-ts@') ? name.slice('requests-ts@'.length) : null;
+  if (at === null) return CLIENTS[name];
+  const path = at === 'base' ? process.env.REQUESTS_TS_BASE : at;
+  if (!path?.startsWith('/')) throw new Error(`${name}: needs an absolute path (REQUESTS_TS_BASE)`);
+  return (o) => requestsTs({ ...o, dist: new URL(`file://${path}`) });
+}

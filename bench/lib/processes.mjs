@@ -43,10 +43,15 @@ export function cpuPlan() {
   };
 }
 
-/** The proxy variables removed from children's environment: the bench talks to 127.0.0.1 only. */
+/**
+ * The proxy variables removed from children's environment: the bench talks to 127.0.0.1 only;
+ * and the CA bundle ones, which would override the Session's `verify` (as in requests).
+ */
 export function cleanEnv() {
   const env = { ...process.env };
   for (const k of Object.keys(env)) if (/^(https?|all|no)_proxy$/i.test(k)) delete env[k];
+  delete env.REQUESTS_CA_BUNDLE;
+  delete env.CURL_CA_BUNDLE;
   return env;
 }
 
@@ -57,11 +62,14 @@ export function spawnNode(args, { cpus, stdio, env = cleanEnv() }) {
 }
 
 /**
- * Starts bench/server.mjs in a child process (pinned when `cpus` is given).
- * @returns {Promise<{ origin: string, pid: number, stop(): Promise<void> }>}
+ * Starts bench/server.mjs in a child process (pinned when `cpus` is given; HTTPS too when `tls`
+ * gives a `{ cert, key }` pair of paths).
+ * @returns {Promise<{ origin: string, tlsOrigin: string | null, ca: string | null, pid: number, stop(): Promise<void> }>}
  */
-export async function startServer({ cpus = null } = {}) {
-  const child = spawnNode([SERVER], { cpus, stdio: ['pipe', 'pipe', 'inherit'] });
+export async function startServer({ cpus = null, tls = null } = {}) {
+  const env = cleanEnv();
+  if (tls !== null) Object.assign(env, { BENCH_TLS_CERT: tls.cert, BENCH_TLS_KEY: tls.key });
+  const child = spawnNode([SERVER], { cpus, env, stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout });
   const ready = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('bench server did not start in 10 s')), 10_000);
@@ -74,6 +82,8 @@ export async function startServer({ cpus = null } = {}) {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   return {
     origin: `http://127.0.0.1:${ready.port}`,
+    tlsOrigin: ready.tlsPort ? `https://127.0.0.1:${ready.tlsPort}` : null,
+    ca: tls?.ca ?? null,
     pid: ready.pid,
     async stop() {
       try {

@@ -1,7 +1,7 @@
 // One client in its own process (so its CPU time and peak RSS are its own), driven by
 // bench/run.mjs over IPC: `init`, `warm`, then `measure` several times (interleaved with the
 // other clients' processes by the parent), then `close`.
-import { CLIENTS } from './clients.mjs';
+import { clientFactory } from './clients.mjs';
 
 let client = null;
 let path = '/small';
@@ -70,7 +70,7 @@ async function measure({ concurrency, durationMs, maxRequests, warmRequests }) {
 
 const handlers = {
   async init(msg) {
-    client = await CLIENTS[msg.client](msg);
+    client = await clientFactory(msg.client)(msg);
     path = msg.path;
     expectedBytes = msg.expectedBytes ?? null;
     return {};

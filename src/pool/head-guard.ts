@@ -113,6 +113,7 @@ interface HeadScan {
 
 const LF = 10;
 const CR = 13;
+const COMMA = 44;
 const CONTENT_LENGTH = 'content-length';
 
 /** Scans a response head; null when `buf` does not start with an HTTP status line. */
@@ -176,6 +177,9 @@ function fixLength(buf: Buffer, scan: HeadScan, watcher: HeadWatcher): Buffer {
   const { lengths, status } = scan;
   if (lengths.length === 0) return buf;
   const bodyless = status === 204 || status === 304;
+  // The common head: one Content-Length, no list in it. Checked on the bytes: no strings made.
+  if (!bodyless && lengths.length === 2 && !hasByte(buf, COMMA, lengths[0]!, lengths[1]!))
+    return buf;
   const values: string[] = [];
   for (let i = 0; i < lengths.length; i += 2)
     values.push(fieldValue(buf, lengths[i]!, lengths[i + 1]!));
@@ -194,6 +198,12 @@ function fixLength(buf: Buffer, scan: HeadScan, watcher: HeadWatcher): Buffer {
   watcher.heldContentLength(values);
   const kept = bodyless ? '' : `Content-Length: ${[...numbers][0]}\r\n`;
   return rebuild(buf, lengths, kept);
+}
+
+/** Whether `byte` is in `buf` within [start, end). */
+function hasByte(buf: Buffer, byte: number, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i] === byte) return true;
+  return false;
 }
 
 /** The value of the header line [start, end). */

@@ -92,7 +92,15 @@ function defaultTrust(): Pick<TlsSettings, 'ca' | 'caId'> {
 
 let verifyDefault: TlsSettings | undefined;
 const NO_VERIFY: TlsSettings = Object.freeze({ rejectUnauthorized: false, caId: 'none' });
-const caCache = new Map<string, { stamp: string; settings: TlsSettings }>();
+const caCache = new Map<string, { stamp: string; settings: TlsSettings; checked: number }>();
+/** How long a CA bundle's (or certificate file's) stat is trusted, ms. */
+const RECHECK_MS = 1_000;
+
+/** Forgets when TLS files were last checked: the next request stats them again. */
+export function recheckTlsFiles(): void {
+  for (const entry of caCache.values()) entry.checked = -Infinity;
+  for (const entry of fileCache.values()) entry.checked = -Infinity;
+}
 
 /** The settings for `verify`, without a client certificate. */
 function caSettings(verify: VerifyInput): TlsSettings {
@@ -102,15 +110,22 @@ function caSettings(verify: VerifyInput): TlsSettings {
     verifyDefault ??= Object.freeze({ rejectUnauthorized: true, ...defaultTrust() });
     return verifyDefault;
   }
+  const cached = caCache.get(verify);
+  const now = performance.now();
+  // Checked on disk at most once a second, not on every request (a stat costs microseconds).
+  if (cached !== undefined && now - cached.checked < RECHECK_MS) return cached.settings;
   const file = stampOf(verify);
   if (file === null) {
+    caCache.delete(verify);
     throw new TLSFileError(
       `Could not find a suitable TLS CA certificate bundle, invalid path: ${verify}`,
       verify,
     );
   }
-  const cached = caCache.get(verify);
-  if (cached?.stamp === file.stamp) return cached.settings;
+  if (cached?.stamp === file.stamp) {
+    cached.checked = now;
+    return cached.settings;
+  }
   const ca = file.isDirectory ? readCaDirectory(verify) : readFileSync(verify, 'latin1');
   const kind = file.isDirectory ? 'dir' : 'file';
   const settings = Object.freeze({
@@ -118,7 +133,7 @@ function caSettings(verify: VerifyInput): TlsSettings {
     ca,
     caId: `${kind}:${verify}@${file.stamp}`,
   });
-  caCache.set(verify, { stamp: file.stamp, settings });
+  caCache.set(verify, { stamp: file.stamp, settings, checked: now });
   return settings;
 }
 
@@ -129,17 +144,23 @@ interface ClientCert {
   readonly certId: string;
 }
 
-const fileCache = new Map<string, { stamp: string; text: string }>();
+const fileCache = new Map<string, { stamp: string; text: string; checked: number }>();
 
-/** The text of a certificate or key file, cached by path and mtime. */
+/** The text of a certificate or key file, cached by path and mtime (stat'ed at most once a second). */
 function readPemFile(path: string, what: 'certificate' | 'key'): { text: string; stamp: string } {
+  const cached = fileCache.get(path);
+  const now = performance.now();
+  if (cached !== undefined && now - cached.checked < RECHECK_MS) return cached;
   const file = stampOf(path);
   if (file === null || file.isDirectory) {
+    fileCache.delete(path);
     throw new TLSFileError(`Could not find the TLS ${what} file, invalid path: ${path}`, path);
   }
-  const cached = fileCache.get(path);
-  if (cached?.stamp === file.stamp) return cached;
-  const entry = { stamp: file.stamp, text: readFileSync(path, 'latin1') };
+  if (cached?.stamp === file.stamp) {
+    cached.checked = now;
+    return cached;
+  }
+  const entry = { stamp: file.stamp, text: readFileSync(path, 'latin1'), checked: now };
   fileCache.set(path, entry);
   return entry;
 }

@@ -108,10 +108,12 @@ async function runWithTotal(pool: CallPool, call: Call, total: number): Promise<
   }
 }
 
+const NO_REDIRECT = Object.freeze({ redirect: false });
+
 /** urllib3's urlopen recursion, as a loop. */
 async function retryLoop(pool: CallPool, call: Call): Promise<RawResponse> {
   const { method, url, signal, options } = call;
-  let retries = Retry.from(call.retries, { redirect: false });
+  let retries = Retry.from(call.retries, NO_REDIRECT);
   let body: PoolBody = options.body ?? null;
   let freeRetry = true;
   let unprocessed = 0;
@@ -145,7 +147,8 @@ async function retryLoop(pool: CallPool, call: Call): Promise<RawResponse> {
       await retries.sleep(null, signal);
       continue;
     }
-    const next = await statusRetry(pool, call, retries, response);
+    let next = statusRetry(pool, call, retries, response);
+    if (next instanceof Promise) next = await next;
     if (next === null) {
       response.retries = retries;
       return response;
@@ -168,15 +171,28 @@ function neverSent(exchange: Attempt | null, err: Error): boolean {
   );
 }
 
-/** The Retry for another try after this response, or null to return the response. */
-async function statusRetry(
+/**
+ * The Retry for another try after this response, or null to return the response: at once for a
+ * response that is not retried (most), so that the common call waits on nothing here.
+ */
+function statusRetry(
+  pool: CallPool,
+  call: Call,
+  retries: Retry,
+  response: PoolResponse,
+): Retry | null | Promise<Retry | null> {
+  const hasRetryAfter = Boolean(response.headers['retry-after']);
+  if (!retries.isRetry(call.method, response.status, hasRetryAfter)) return null;
+  return retryAfterStatus(pool, call, retries, response);
+}
+
+/** The status is retried: the next Retry once the response is drained (or the error it raised). */
+async function retryAfterStatus(
   pool: CallPool,
   call: Call,
   retries: Retry,
   response: PoolResponse,
 ): Promise<Retry | null> {
-  const hasRetryAfter = Boolean(response.headers['retry-after']);
-  if (!retries.isRetry(call.method, response.status, hasRetryAfter)) return null;
   let next: Retry;
   try {
     next = retries.increment(call.method, call.url, { response, pool });

@@ -148,4 +148,21 @@ describe('proxy environment variables', () => {
       await s.close();
     }
   });
+
+  test('a proxy variable set between two calls of one turn is used by the second only', async () => {
+    const s = new Session();
+    try {
+      const before = proxy.records.length;
+      // No await in between: the environment is read per call, not per turn of the event loop.
+      const direct = s.get(`${origin.url}/same-turn-direct`);
+      process.env['http_proxy'] = proxy.url;
+      const proxied = s.get(`${origin.url}/same-turn-proxied`);
+      await Promise.all([direct, proxied]);
+      assert.equal(proxy.records.length, before + 1);
+      assert.match(proxy.records.at(-1)?.target ?? '', /same-turn-proxied$/);
+    } finally {
+      delete process.env['http_proxy'];
+      await s.close();
+    }
+  });
 });

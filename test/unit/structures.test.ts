@@ -47,3 +47,13 @@ describe('codes', () => {
     assert.equal(codes['early-hints'], 102);
   });
 });
+
+test('toRecord keeps a header named __proto__ as an ordinary key, never the prototype', () => {
+  const record = new CaseInsensitiveDict([
+    ['__proto__', 'x'],
+    ['Accept', '*/*'],
+  ]).toRecord();
+  assert.deepEqual(Object.keys(record), ['__proto__', 'Accept']);
+  assert.equal(Object.getPrototypeOf(record), Object.prototype);
+  assert.equal(Object.getOwnPropertyDescriptor(record, '__proto__')?.value, 'x');
+});

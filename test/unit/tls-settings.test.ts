@@ -8,6 +8,7 @@ import tls from 'node:tls';
 import { poolKey } from '../../src/pool/pool-key.js';
 import {
   caBundleFromEnv,
+  recheckTlsFiles,
   secureContextOf,
   TLSFileError,
   tlsSettingsFrom,
@@ -51,6 +52,9 @@ describe('verify', () => {
     assert.equal(tlsSettingsFrom(file), first);
     writeFileSync(file, c.read(c.caFile) + c.read(c.otherCaFile));
     utimesSync(file, new Date(), new Date(Date.now() + 5_000));
+    // Not stat'ed on every request: the change is seen at the next check (within a second).
+    assert.equal(tlsSettingsFrom(file), first);
+    recheckTlsFiles();
     const second = tlsSettingsFrom(file);
     assert.notEqual(second, first);
     assert.notEqual(second.caId, first.caId);
