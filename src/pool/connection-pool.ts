@@ -10,15 +10,11 @@ import type { Retry } from '../retry.js';
 import { TimeoutConfig } from '../timeout.js';
 import { type ClientOptions, type ConnectionOwner, PooledConnection } from './connection.js';
 import { defaultConnectorFactory, guardConnect } from './connector.js';
+import { type ContinueRequest, DEFAULT_EXPECT_CONTINUE_TIMEOUT } from './continue-phase.js';
 import { connectionCreated, connectionDiscarded } from './diagnostics.js';
 import { Exchange, type ExchangeOwner } from './exchange.js';
-import {
-  type ContinueOwner,
-  DEFAULT_EXPECT_CONTINUE_TIMEOUT,
-  startContinue,
-} from './expect-continue.js';
 import { parseUrl, pathOf, type RequestTarget } from './parse-url.js';
-import { checkMethod, continueHeaders, prepareHeaders } from './request-headers.js';
+import { checkMethod, expectLine, prepareHeaders } from './request-headers.js';
 import type {
   ConnectorFactory,
   PoolBody,
@@ -72,7 +68,7 @@ export interface ConnectionPoolOptions {
  * const pool = new ConnectionPool({ scheme: 'http', host: '127.0.0.1', port: 8080, maxsize: 4 });
  * const r = await pool.urlopen('GET', '/status', { timeout: new TimeoutConfig({ read: 5_000 }) });
  */
-export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueOwner {
+export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
   readonly scheme: 'http' | 'https';
   readonly host: string;
   readonly port: number;
@@ -223,9 +219,9 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
         retries: options.retries ?? this.#retries,
         options,
         // Only a call whose headers needed changes can hold Expect: the normal path pays nothing.
-        continueHeaders:
+        expect:
           headers !== given && options.body != null && !this.#http2
-            ? continueHeaders(given, this.#extraHeaders, host ?? this.#authority)
+            ? this.#expect(given, options)
             : null,
       };
     } catch (err) {
@@ -236,7 +232,6 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
 
   /** Starts one try of `call`: a connection (maybe after a wait), then the request on it. @internal */
   startExchange(call: Call, body: PoolBody, retrying: boolean): Attempt | Promise<Attempt> {
-    if (call.continueHeaders !== null && body !== null) return this.#continue(call, body, retrying);
     const got = this.#acquire(call.timeout, call.signal, retrying);
     if (got instanceof PooledConnection) return this.#dispatch(got, call, body);
     return got.then((conn) => this.#dispatch(conn, call, body));
@@ -247,51 +242,15 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     return target.charCodeAt(0) === 47 /* / */ ? this.#base + target : target;
   }
 
-  /**
-   * A try with `Expect: 100-continue` (pool/expect-continue.ts). undici refuses that header, so
-   * the exchange drives its own socket, but in a place of this pool: it waits, blocks and counts
-   * (`maxsize`, `block`, `stats`, close()) as any other connection does.
-   */
-  #continue(
-    call: Call,
-    body: Exclude<PoolBody, null>,
-    retrying: boolean,
-  ): Attempt | Promise<Attempt> {
-    const got = this.#acquire(call.timeout, call.signal, retrying, true);
-    if (got instanceof PooledConnection) return this.#startContinue(got, call, body);
-    return got.then((conn) => this.#startContinue(conn, call, body));
-  }
-
-  #startContinue(got: PooledConnection, call: Call, body: Exclude<PoolBody, null>): Attempt {
-    // A kept-alive undici connection cannot carry this request: its place is taken over.
-    const seat = got.connected ? this.#replace(got) : got;
-    const wait = call.options.expectContinueTimeout;
-    this.#running++;
-    try {
-      return startContinue(
-        this,
-        seat,
-        {
-          method: call.method,
-          path: call.path,
-          headers: call.continueHeaders!,
-          timeout: call.timeout,
-          body: call.body,
-          signal: call.signal,
-          expectWait: wait === undefined ? DEFAULT_EXPECT_CONTINUE_TIMEOUT : wait,
-        },
-        body,
-      );
-    } catch (err) {
-      this.finish(seat, false);
-      throw err;
-    }
-  }
-
-  /** Closes `conn` and opens an unconnected one in its place (the pool's count stays). */
-  #replace(conn: PooledConnection): PooledConnection {
-    void this.#drop(conn);
-    return this.#open(null);
+  /** The 100-continue phase a call's headers ask for (pool/continue-phase.ts), or null. */
+  #expect(
+    headers: Record<string, string> | undefined,
+    options: UrlopenOptions,
+  ): ContinueRequest | null {
+    const line = expectLine(headers);
+    if (line === null) return null;
+    const wait = options.expectContinueTimeout;
+    return { line, wait: wait === undefined ? DEFAULT_EXPECT_CONTINUE_TIMEOUT : wait };
   }
 
   #dispatch(conn: PooledConnection, call: Call, body: PoolBody): Exchange {
@@ -304,13 +263,14 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
       timeout,
       call.body,
       call.signal,
+      body === null ? null : call.expect,
     );
     this.#running++;
     const options: Dispatcher.DispatchOptions = {
       method: call.method,
       path: call.path,
       headers: call.headers ?? null,
-      body: body as string | Uint8Array | null,
+      body: exchange.bodyToSend(body) as string | Uint8Array | null,
       // The exchange keeps the read timeout itself (undici's timers tick in ~1 s steps).
       headersTimeout: 0,
       bodyTimeout: 0,
@@ -328,15 +288,10 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     timeout: TimeoutConfig,
     signal: AbortSignal | undefined,
     retrying: boolean,
-    seat = false,
   ): PooledConnection | Promise<PooledConnection> {
     // A call already under way may finish its retries on a pool closed meanwhile (LRU eviction).
     if (this.#closed && !retrying) throw new ClosedPoolError(`${this.poolName}: Pool is closed.`);
     const idle = this.#idle;
-    // A place for an exchange with its own socket: a new one while there is room, else the
-    // least recently used idle connection gives up its place.
-    if (seat && (!this.block || this.#all.size < this.maxsize)) return this.#open(null);
-    if (seat && idle.length > 0) return this.#replace(idle.shift()!);
     while (idle.length > 0) {
       const conn = idle.pop()!;
       conn.idle = false;

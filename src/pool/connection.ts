@@ -37,7 +37,6 @@ export class PooledConnection {
   /** Its socket once open (to tell a stalled upload from a slow body source). */
   socket: Socket | null = null;
   readonly #owner: ConnectionOwner;
-  #stop: ((reason: unknown) => void) | null = null;
 
   constructor(
     owner: ConnectionOwner,
@@ -76,23 +75,10 @@ export class PooledConnection {
     this.#owner.connectionDown(this);
   };
 
-  /**
-   * Hands this connection's place in the pool to an exchange that drives its own socket (the
-   * Expect: 100-continue phase, which undici refuses): `destroy` then stops that exchange.
-   */
-  attach(stop: (reason: unknown) => void): void {
-    this.#stop = stop;
-  }
-
   /** Closes the socket at once; requests still on it fail with `reason`. */
   destroy(reason?: unknown): Promise<void> {
     this.closed = true;
     this.idle = false;
-    const stop = this.#stop;
-    if (stop !== null) {
-      this.#stop = null;
-      stop(reason);
-    }
     if (this.client.destroyed) return Promise.resolve();
     return this.client.destroy((reason as Error | undefined) ?? null).catch(noop);
   }

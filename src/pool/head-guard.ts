@@ -23,6 +23,8 @@ export interface HeadWatcher {
    * the exchange still reports them.
    */
   heldContentLength(values: string[]): void;
+  /** A `100 Continue` head was skipped: a body held for it may go. */
+  continued(): void;
   /** The head cannot be read (e.g. unequal Content-Length values): the exchange fails with it. */
   badHead(err: Error): void;
 }
@@ -97,6 +99,7 @@ export class HeadGuard {
       }
       const { status } = scan;
       if (status < 100 || status >= 200 || status === 101) return fixLength(buf, scan, watcher);
+      if (status === 100) watcher.continued();
       buf = buf.subarray(scan.end); // an informational head: the final one follows
       if (buf.length === 0) return null;
     }

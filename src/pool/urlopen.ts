@@ -17,6 +17,7 @@ import {
 import { redactUrl } from '../_internal/redact.js';
 import { Retry } from '../retry.js';
 import type { TimeoutConfig } from '../timeout.js';
+import type { ContinueRequest } from './continue-phase.js';
 import {
   type RequestAttemptMessage,
   type RequestRetryMessage,
@@ -41,11 +42,11 @@ export interface Call {
   /** `options.retries`, else the pool's. */
   readonly retries: Retry | number | false | null;
   readonly options: UrlopenOptions;
-  /** The headers of the Expect: 100-continue path (Expect kept), or null for the normal path. */
-  readonly continueHeaders: Record<string, string> | null;
+  /** The `Expect: 100-continue` phase the headers ask for, or null (pool/continue-phase.ts). */
+  readonly expect: ContinueRequest | null;
 }
 
-/** One try as the Retry loop sees it: an Exchange, or an Expect: 100-continue one. */
+/** One try as the Retry loop sees it (an Exchange). */
 export interface Attempt {
   /** Resolves with the response once its headers arrived. */
   readonly promise: Promise<PoolResponse>;
