@@ -164,7 +164,10 @@ export class Exchange implements ResponseSource, HeadWatcher, ContinueWatcher {
     this.#resume = resume;
     const headers = parseHeaders(raw);
     const held = this.#heldLength;
-    if (held !== null) headers['content-length'] = held.length === 1 ? held[0] : held;
+    if (held !== null) {
+      if (held.length === 0) delete headers['content-length'];
+      else headers['content-length'] = held.length === 1 ? held[0] : held;
+    }
     this.phase = 'body';
     this.expected = expectedLength(this.#method, status, headers);
     const version = this.conn.version;
@@ -211,6 +214,10 @@ export class Exchange implements ResponseSource, HeadWatcher, ContinueWatcher {
   }
 
   // ---- the head guard's reports (HeadWatcher) ----
+
+  get headRequest(): boolean {
+    return this.#method === 'HEAD';
+  }
 
   headBytes(): void {
     this.#timer?.refresh();
