@@ -8,6 +8,7 @@ import type { Dispatcher } from 'undici';
 import { ClosedPoolError } from '../_internal/pool-errors.js';
 import type { Retry } from '../retry.js';
 import { TimeoutConfig } from '../timeout.js';
+import { CallContext } from './call-context.js';
 import { type ClientOptions, type ConnectionOwner, PooledConnection } from './connection.js';
 import { defaultConnectorFactory, guardConnect } from './connector.js';
 import { type ContinueRequest, DEFAULT_EXPECT_CONTINUE_TIMEOUT } from './continue-phase.js';
@@ -205,29 +206,34 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
       checkMethod(method);
       const given = options.headers ?? this.#headers;
       const headers = prepareHeaders(given, this.#extraHeaders, host);
+      const timeout = options.timeout ?? this.#timeout;
+      const expect =
+        headers !== given && options.body != null && !this.#http2
+          ? this.#expect(given, options)
+          : null;
+      // Last: once made, a context of ours is ended by runCall.
+      const context = options.context ?? CallContext.start(timeout.total, options.signal);
       call = {
         method,
         path,
         url,
         headers,
-        timeout: options.timeout ?? this.#timeout,
+        timeout,
         body: {
           decodeContent: options.decodeContent ?? true,
           maxSize: options.maxResponseSize ?? null,
         },
-        signal: options.signal,
+        context,
+        signal: context.signal,
         retries: options.retries ?? this.#retries,
         options,
         // Only a call whose headers needed changes can hold Expect: the normal path pays nothing.
-        expect:
-          headers !== given && options.body != null && !this.#http2
-            ? this.#expect(given, options)
-            : null,
+        expect,
       };
     } catch (err) {
       return Promise.reject(err);
     }
-    return runCall(this, call);
+    return runCall(this, call, options.context !== undefined);
   }
 
   /** Starts one try of `call`: a connection (maybe after a wait), then the request on it. @internal */
