@@ -214,6 +214,63 @@ describe('Expect: 100-continue on the pool', () => {
     assert.equal(continued, 1);
     assert.equal(te, 'chunked');
   });
+
+  test('a stream body with Content-Length goes after 100, on a connection kept alive', async (t) => {
+    const server = http.createServer((_req, res) => res.end('plain'));
+    let length: string | undefined;
+    server.on('checkContinue', async (req, res) => {
+      length = req.headers['content-length'];
+      res.writeContinue();
+      let n = 0;
+      for await (const chunk of req) n += (chunk as Buffer).length;
+      res.end(String(n));
+    });
+    let connections = 0;
+    server.on('connection', () => connections++);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    t.after(() => server.close());
+    const { port } = server.address() as AddressInfo;
+    const cp = pool(port);
+    t.after(() => cp.close());
+    const r = await cp.urlopen('PUT', '/', {
+      body: Readable.from([Buffer.alloc(0), Buffer.alloc(3, 1), Buffer.alloc(4, 2)]),
+      headers: { Expect: '100-continue', 'Content-Length': '7' },
+    });
+    assert.equal(Buffer.from(r.data!).toString(), '7');
+    assert.equal(length, '7');
+    assert.equal(Buffer.from((await cp.urlopen('GET', '/')).data!).toString(), 'plain');
+    assert.equal(connections, 1);
+  });
+
+  test('a stream body is never sent after an early 417, and its connection is closed', async (t) => {
+    const p = await peer({
+      pause: 0,
+      answer: 'HTTP/1.1 417 Expectation Failed\r\nContent-Length: 0\r\n\r\n',
+      final: null,
+      bodyLength: 0,
+    });
+    t.after(() => p.close());
+    const cp = pool(p.port);
+    t.after(() => cp.close());
+    let pulled = 0;
+    async function* body() {
+      for (let i = 0; i < 3; i++) {
+        pulled++;
+        yield Buffer.alloc(1_000, 7);
+      }
+    }
+    const r = await cp.urlopen('POST', '/up', {
+      body: body(),
+      headers: EXPECT,
+      expectContinueTimeout: 5_000,
+    });
+    assert.equal(r.status, 417);
+    const seen = await p.seen; // not reused: the head announced a body that never came
+    assert.equal(seen.body.length, 0);
+    assert.equal(pulled, 1, 'only the first chunk was taken from the source');
+    assert.equal(cp.stats.connected, 0);
+  });
 });
 
 describe('Expect: 100-continue through a Session', () => {
