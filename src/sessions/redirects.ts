@@ -17,7 +17,7 @@ import { environment } from '../utils/environment.js';
 import { getNetrcAuth } from '../utils/netrc.js';
 import { getAuthFromUrl, type ProxiesMap, resolveProxies } from '../utils/proxies.js';
 import { prepareUrl, requoteUri } from '../utils/url.js';
-import { parseUrl } from '../utils/url-parse.js';
+import { joinUrl, parseUrl } from '../utils/url-parse.js';
 import { publishRedirect } from './diagnostics.js';
 
 const DEFAULT_PORTS: Readonly<Record<string, number>> = { http: 80, https: 443 };
@@ -172,7 +172,7 @@ export abstract class SessionRedirectMixin {
     else if (hash !== -1 && hash < location.length - 1) previousFragment = location.slice(hash + 1);
     const absolute = /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(location);
     try {
-      const url = absolute ? requoteUri(location) : new URL(requoteUri(location), base).href;
+      const url = absolute ? requoteUri(location) : joinUrl(base, requoteUri(location));
       prepareUrl(url); // a Location that cannot be used is InvalidURL now, not a TypeError later
       return [url, previousFragment];
     } catch (err) {
