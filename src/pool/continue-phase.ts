@@ -59,15 +59,22 @@ export class ContinuePhase {
   /** The body source waiting for the phase to open (or end). */
   #gate: (() => void) | null = null;
   #gatePromise: Promise<void> | null = null;
+  /** The body is a stream (gated at its source). */
+  #stream = false;
+  /** Skipped with nothing held back: the request went out whole (an empty body). */
+  #framed = false;
 
   constructor(request: ContinueRequest, watcher: ContinueWatcher) {
     this.#request = request;
     this.#watcher = watcher;
   }
 
-  /** The body was never sent: a final answer came first. */
+  /**
+   * A final answer came first and a body announced in the head was never sent: the connection
+   * cannot be reused. (An empty body was framed whole by its head: it can.)
+   */
   get skipped(): boolean {
-    return this.#state === SKIPPED;
+    return this.#state === SKIPPED && !this.#framed;
   }
 
   /** The phase still waits (the read timeout is not running yet unless the wait is unbounded). */
@@ -146,6 +153,7 @@ export class ContinuePhase {
   skip(): void {
     if (this.#state !== WAITING) return;
     this.#state = SKIPPED;
+    this.#framed = !this.#stream && this.#head === null && this.#held.length === 0;
     this.#stopWaiting();
     this.#held = [];
     // Writes undici still makes for this request are dropped until the phase ends.
@@ -158,7 +166,7 @@ export class ContinuePhase {
     this.#stopWaiting();
     this.#held = [];
     // A skipped request's connection is closed: its socket keeps dropping undici's writes.
-    if (this.#state !== SKIPPED) this.#restore();
+    if (this.#state !== SKIPPED || this.#framed) this.#restore();
     this.#release();
   }
 
@@ -201,6 +209,7 @@ export class ContinuePhase {
    */
   body(body: Exclude<PoolBody, null>): Exclude<PoolBody, null> {
     if (typeof body === 'string' || body instanceof Uint8Array) return body;
+    this.#stream = true;
     return this.#gated(body as AsyncIterable<Uint8Array>);
   }
 

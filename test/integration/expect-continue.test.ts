@@ -243,6 +243,34 @@ describe('Expect: 100-continue on the pool', () => {
     assert.equal(connections, 1);
   });
 
+  test('an empty body framed by its head: the connection of an early 417 is reused', async (t) => {
+    // A raw peer: node:http closes the connection after a 417 of its own.
+    let connections = 0;
+    const p = await startRawPeer((socket: Socket) => {
+      connections++;
+      let buffered = '';
+      socket.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString('latin1');
+        for (let end = buffered.indexOf(HEAD_END); end !== -1; end = buffered.indexOf(HEAD_END)) {
+          const head = buffered.slice(0, end);
+          buffered = buffered.slice(end + HEAD_END.length);
+          socket.write(
+            head.startsWith('POST ')
+              ? 'HTTP/1.1 417 Expectation Failed\r\nContent-Length: 0\r\n\r\n'
+              : 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nplain',
+          );
+        }
+      });
+    });
+    t.after(() => p.close());
+    const cp = pool(p.port);
+    t.after(() => cp.close());
+    const r = await cp.urlopen('POST', '/', { body: '', headers: EXPECT });
+    assert.equal(r.status, 417);
+    assert.equal(Buffer.from((await cp.urlopen('GET', '/')).data!).toString(), 'plain');
+    assert.equal(connections, 1);
+  });
+
   test('a stream body is never sent after an early 417, and its connection is closed', async (t) => {
     const p = await peer({
       pause: 0,
