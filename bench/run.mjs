@@ -21,6 +21,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { WorkerHandle } from './lib/driver.mjs';
+import { OBSERVABILITY_SCENARIOS, observabilityTable } from './lib/observability.mjs';
 import { cpuPlan, processCpuMs, startServer } from './lib/processes.mjs';
 import { summarize, table, targets } from './lib/report.mjs';
 import { BASELINE, PROFILES, SCENARIOS } from './lib/scenarios.mjs';
@@ -153,7 +154,7 @@ async function main() {
   const server = await startServer({ cpus: plan.server });
   const results = {};
   try {
-    for (const scenario of SCENARIOS) {
+    for (const scenario of [...SCENARIOS, ...OBSERVABILITY_SCENARIOS]) {
       if (only && !only.includes(scenario.name)) continue;
       const t0 = performance.now();
       const runs = await runScenario(scenario, server, plan);
@@ -170,6 +171,7 @@ async function main() {
         `\n(${((performance.now() - t0) / 1000).toFixed(1)} s; server CPU busiest run ` +
           `${(serverMax * 100).toFixed(0)}%; cells: median (ratio to ${BASELINE}, same round))`,
       );
+      if (scenario.versus) console.log(`\n${observabilityTable(runs, scenario.versus)}`);
     }
   } finally {
     await server.stop();

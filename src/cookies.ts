@@ -242,6 +242,12 @@ export class RequestsCookieJar implements Iterable<JarCookie> {
     for (const c of [...this.#cookies()]) if (expiryOf(c) === null) this.#remove(c);
   }
 
+  /**
+   * Every cookie, as a snapshot with `name`, `value`, `domain`, `path`, `expires`, `secure`
+   * (changing one does not change the jar).
+   * @example
+   * for (const c of s.cookies) console.log(c.name, c.domain);
+   */
   *[Symbol.iterator](): IterableIterator<JarCookie> {
     for (const c of this.#cookies()) yield snapshot(c);
   }

@@ -88,6 +88,10 @@ export class RequestException extends Error {
     };
   }
 
+  /**
+   * What `util.inspect` and `console.log` show: the stack (credentials redacted), then the
+   * `cause` indented beneath it.
+   */
   [INSPECT](depth: number, opts: object, inspect?: (v: unknown, o?: object) => string): string {
     const stack = redactText(this.stack ?? `${this.name}: ${this.message}`);
     if (depth < 0 || !inspect || this.cause === undefined) return stack;

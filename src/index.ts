@@ -59,24 +59,43 @@ import {
 import { requoteUri } from './utils/url.js';
 
 const utils = {
+  /** {@inheritDoc addressInNetwork} */
   addressInNetwork,
+  /** {@inheritDoc createCookie} */
   createCookie,
+  /** {@inheritDoc defaultHeaders} */
   defaultHeaders,
+  /** {@inheritDoc defaultHooks} */
   defaultHooks,
+  /** {@inheritDoc defaultUserAgent} */
   defaultUserAgent,
+  /** {@inheritDoc dispatchHook} */
   dispatchHook,
+  /** {@inheritDoc dottedNetmask} */
   dottedNetmask,
+  /** {@inheritDoc getAuthFromUrl} */
   getAuthFromUrl,
+  /** {@inheritDoc getEncodingsFromContent} */
   getEncodingsFromContent,
+  /** {@inheritDoc guessFilename} */
   guessFilename,
+  /** {@inheritDoc guessJsonUtf} */
   guessJsonUtf,
+  /** {@inheritDoc isIpv4Address} */
   isIpv4Address,
+  /** {@inheritDoc isValidCidr} */
   isValidCidr,
+  /** {@inheritDoc parseDictHeader} */
   parseDictHeader,
+  /** {@inheritDoc parseListHeader} */
   parseListHeader,
+  /** {@inheritDoc prependSchemeIfNeeded} */
   prependSchemeIfNeeded,
+  /** {@inheritDoc superLen} */
   superLen,
+  /** {@inheritDoc unquoteHeaderValue} */
   unquoteHeaderValue,
+  /** {@inheritDoc urldefragauth} */
   urldefragauth,
 };
 
@@ -91,6 +110,7 @@ export * from './errors.js';
 export type { HooksInput, ResponseHook } from './hooks.js';
 export type { ServerSentEvent } from './models/event-stream.js';
 export type { RequestAttemptMessage, RequestRetryMessage } from './pool/diagnostics.js';
+export type { Timings } from './pool/timings.js';
 export type {
   RequestEndMessage,
   RequestErrorMessage,
@@ -176,47 +196,89 @@ export {
 
 /** Everything above in one object: `import requests from 'requests-ts'`. */
 const requests = {
+  /** {@inheritDoc request} */
   request,
+  /** {@inheritDoc get} */
   get,
+  /** {@inheritDoc options} */
   options,
+  /** {@inheritDoc head} */
   head,
+  /** {@inheritDoc post} */
   post,
+  /** {@inheritDoc put} */
   put,
+  /** {@inheritDoc patch} */
   patch,
+  /** {@inheritDoc del} */
   delete: del,
+  /** {@inheritDoc del} */
   del,
+  /** {@inheritDoc Session} */
   Session,
+  /** {@inheritDoc HTTPAdapter} */
   HTTPAdapter,
+  /** {@inheritDoc BaseAdapter} */
   BaseAdapter,
+  /** {@inheritDoc MockAdapter} */
   MockAdapter,
+  /** {@inheritDoc CacheAdapter} */
   CacheAdapter,
+  /** {@inheritDoc MemoryCache} */
   MemoryCache,
+  /** {@inheritDoc FileCache} */
   FileCache,
+  /** {@inheritDoc Retry} */
   Retry,
+  /** {@inheritDoc RequestHistory} */
   RequestHistory,
+  /** {@inheritDoc TimeoutConfig} */
   TimeoutConfig,
+  /** {@inheritDoc Request} */
   Request,
+  /** {@inheritDoc PreparedRequest} */
   PreparedRequest,
+  /** {@inheritDoc Response} */
   Response,
+  /** {@inheritDoc CaseInsensitiveDict} */
   CaseInsensitiveDict,
+  /** {@inheritDoc RequestsCookieJar} */
   RequestsCookieJar,
+  /** {@inheritDoc CookieConflictError} */
   CookieConflictError,
+  /** {@inheritDoc cookiejarFromDict} */
   cookiejarFromDict,
+  /** {@inheritDoc mergeCookies} */
   mergeCookies,
+  /** {@inheritDoc fileFromPath} */
   fileFromPath,
+  /** {@inheritDoc getNetrcAuth} */
   getNetrcAuth,
+  /** {@inheritDoc TLSFileError} */
   TLSFileError,
+  /** {@inheritDoc refreshEnvironment} */
   refreshEnvironment,
+  /** {@inheritDoc AuthBase} */
   AuthBase,
+  /** {@inheritDoc HTTPBasicAuth} */
   HTTPBasicAuth,
+  /** {@inheritDoc HTTPDigestAuth} */
   HTTPDigestAuth,
+  /** {@inheritDoc HTTPProxyAuth} */
   HTTPProxyAuth,
+  /** {@inheritDoc codes} */
   codes,
+  /** {@inheritDoc requoteUri} */
   requoteUri,
+  /** {@inheritDoc getEncodingFromHeaders} */
   getEncodingFromHeaders,
+  /** {@inheritDoc parseHeaderLinks} */
   parseHeaderLinks,
+  /** {@inheritDoc getEnvironProxies} */
   getEnvironProxies,
+  /** {@inheritDoc shouldBypassProxies} */
   shouldBypassProxies,
+  /** {@inheritDoc selectProxy} */
   selectProxy,
   version: VERSION,
   ...utils,

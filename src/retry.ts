@@ -263,6 +263,7 @@ export class Retry {
   readonly retryAfterMax: number;
   readonly removeHeadersOnRedirect: ReadonlySet<string>;
   readonly clock: RetryClock;
+  /** Ours: the random source of the jitter, in [0, 1) (`Math.random` unless given). */
   readonly random: () => number;
 
   constructor(options: RetryOptions = {}) {

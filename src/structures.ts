@@ -1,5 +1,13 @@
 import { INSPECT, redactHeaders } from './_internal/redact.js';
 
+/** What a CaseInsensitiveDict is built from: a record, entries, or another dict. */
+export type DictInit<V> =
+  | Iterable<readonly [string, V]>
+  | Record<string, V>
+  | CaseInsensitiveDict<V>
+  | null
+  | undefined;
+
 /**
  * A Map-like dictionary whose keys compare case-insensitively (requests' `CaseInsensitiveDict`).
  * Iteration yields the keys in the case they were last set with.
@@ -8,13 +16,6 @@ import { INSPECT, redactHeaders } from './_internal/redact.js';
  * const h = new CaseInsensitiveDict({ 'Content-Type': 'text/plain' });
  * h.get('content-type'); // 'text/plain'
  */
-export type DictInit<V> =
-  | Iterable<readonly [string, V]>
-  | Record<string, V>
-  | CaseInsensitiveDict<V>
-  | null
-  | undefined;
-
 export class CaseInsensitiveDict<V = string> implements Iterable<[string, V]> {
   readonly #store = new Map<string, [string, V]>();
 
@@ -35,35 +36,43 @@ export class CaseInsensitiveDict<V = string> implements Iterable<[string, V]> {
     return this;
   }
 
+  /** Number of keys. */
   get size(): number {
     return this.#store.size;
   }
 
+  /** The value of `key`, any case; `undefined` when absent. */
   get(key: string): V | undefined {
     return this.#store.get(key.toLowerCase())?.[1];
   }
 
+  /** Sets `key` (replacing the value and the case of a key equal but for case). */
   set(key: string, value: V): this {
     this.#store.set(key.toLowerCase(), [key, value]);
     return this;
   }
 
+  /** Whether `key` is present, any case. */
   has(key: string): boolean {
     return this.#store.has(key.toLowerCase());
   }
 
+  /** Removes `key`, any case; `true` when it was present. */
   delete(key: string): boolean {
     return this.#store.delete(key.toLowerCase());
   }
 
+  /** Removes every key. */
   clear(): void {
     this.#store.clear();
   }
 
+  /** The keys, in the case they were last set with. */
   *keys(): IterableIterator<string> {
     for (const [k] of this.#store.values()) yield k;
   }
 
+  /** The values, in insertion order. */
   *values(): IterableIterator<V> {
     for (const [, v] of this.#store.values()) yield v;
   }
@@ -73,10 +82,12 @@ export class CaseInsensitiveDict<V = string> implements Iterable<[string, V]> {
     for (const [k, v] of this.#store.values()) yield [k, v];
   }
 
+  /** Same as `entries()`: `for (const [name, value] of dict)`. */
   [Symbol.iterator](): IterableIterator<[string, V]> {
     return this.entries();
   }
 
+  /** Calls `fn(value, key, dict)` for each pair, as `Map.prototype.forEach` does. */
   forEach(fn: (value: V, key: string, dict: this) => void): void {
     for (const [k, v] of this.#store.values()) fn(v, k, this);
   }
@@ -86,6 +97,7 @@ export class CaseInsensitiveDict<V = string> implements Iterable<[string, V]> {
     for (const [lower, [, v]] of this.#store) yield [lower, v];
   }
 
+  /** A new dict with the same pairs (requests' `copy()`). */
   copy(): CaseInsensitiveDict<V> {
     return new CaseInsensitiveDict<V>(this);
   }

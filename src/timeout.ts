@@ -15,6 +15,12 @@ export type TimeoutInput =
   | null
   | undefined;
 
+/**
+ * The object form of `timeout`: each phase in ms, `null` or absent for no limit.
+ *
+ * @example
+ * await requests.get(url, { timeout: { connect: 3_000, read: 10_000, total: 30_000 } });
+ */
 export interface TimeoutOptions {
   /** Time to open the connection (TCP, TLS, proxy tunnel), ms. @default no limit @example { connect: 3_000 } */
   connect?: number | null | undefined;
@@ -126,6 +132,7 @@ export class TimeoutConfig {
     });
   }
 
+  /** `TimeoutConfig(connect=3000, read=10000, ...)`, for logs. */
   toString(): string {
     return `TimeoutConfig(connect=${this.connect}, read=${this.read}, total=${this.total}, pool=${this.pool})`;
   }

@@ -4,6 +4,7 @@
 // kept-alive connections except global fetch, which runs on Node's default dispatcher as users
 // get it (no per-origin cap).
 import http from 'node:http';
+import { observabilityClients } from './observability.mjs';
 
 /** The built package; REQUESTS_TS_DIST points elsewhere (e.g. a private build) when set. */
 const DIST = process.env.REQUESTS_TS_DIST
@@ -163,3 +164,6 @@ export const CLIENTS = {
   'node-fetch': nodeFetch,
   'node:http': nodeHttp,
 };
+
+// requests-ts+timings, +progress, +diagnostics (bench/lib/observability.mjs).
+Object.assign(CLIENTS, observabilityClients(requestsTs));

@@ -35,6 +35,17 @@ export interface SendOptions {
   context?: CallContext | undefined;
 }
 
+/**
+ * The base every transport adapter extends (requests' `BaseAdapter`): implement `send` and
+ * `close`, and any subclass can be mounted on a Session.
+ *
+ * @example
+ * class Canned extends BaseAdapter {
+ *   async send(request: PreparedRequest): Promise<Response> { ... }
+ *   async close(): Promise<void> {}
+ * }
+ * s.mount('https://api.example.org/', new Canned());
+ */
 export abstract class BaseAdapter {
   /**
    * Sends a PreparedRequest and returns its Response.
@@ -48,6 +59,7 @@ export abstract class BaseAdapter {
    */
   abstract close(): Promise<void>;
 
+  /** `await using`: `close()` when the block ends. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }

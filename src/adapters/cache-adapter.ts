@@ -5,6 +5,7 @@
 import { ConnectionError, Timeout } from '../errors.js';
 import type { PreparedRequest } from '../models/prepared-request.js';
 import type { Response } from '../models/response.js';
+import { now as clock } from '../pool/timings.js';
 import type { RawHeaders } from '../pool/types.js';
 import { BaseAdapter, type SendOptions } from './base-adapter.js';
 import { buildResponse } from './build-response.js';
@@ -78,6 +79,7 @@ export class CacheAdapter extends BaseAdapter {
 
   /** Answers from the store when it may, else through `adapter`, storing what it may. */
   async send(request: PreparedRequest, options: SendOptions = {}): Promise<Response> {
+    const startedAt = clock();
     const method = request.method ?? 'GET';
     if (method !== 'GET') return this.#sendUncached(request, options, method);
     const key = cacheKey(request.url ?? '');
@@ -89,18 +91,18 @@ export class CacheAdapter extends BaseAdapter {
     const now = Date.now();
     if (entry !== undefined) {
       const v = verdict(entry, req, now, this.shared);
-      if (v.verdict === 'fresh') return this.#answer(request, entry, options, v.age);
+      if (v.verdict === 'fresh') return this.#answer(request, entry, options, v.age, startedAt);
     }
-    if (req.has('only-if-cached')) return this.#gatewayTimeout(request, options); // §5.2.1.7
-    return this.#fetch(request, options, { key, req, entry });
+    if (req.has('only-if-cached')) return this.#gatewayTimeout(request, options, startedAt); // §5.2.1.7
+    return this.#fetch(request, options, { key, req, entry, startedAt });
   }
 
   async #fetch(
     request: PreparedRequest,
     options: SendOptions,
-    ctx: { key: string; req: Directives; entry: CachedResponse | undefined },
+    ctx: { key: string; req: Directives; entry: CachedResponse | undefined; startedAt: number },
   ): Promise<Response> {
-    const { key, req, entry } = ctx;
+    const { key, req, entry, startedAt } = ctx;
     const sent = entry ? withValidators(request, entry) : request;
     const requestTime = Date.now();
     let r: Response;
@@ -109,12 +111,12 @@ export class CacheAdapter extends BaseAdapter {
     } catch (err) {
       const down = err instanceof ConnectionError || err instanceof Timeout;
       if (!down || !this.#mayServeStale(entry, req)) throw err;
-      return this.#answerStale(request, entry as CachedResponse, options);
+      return this.#answerStale(request, entry as CachedResponse, options, startedAt);
     }
     const responseTime = Date.now();
     if (r.statusCode >= 500 && this.#mayServeStale(entry, req, r.statusCode)) {
       r.close();
-      return this.#answerStale(request, entry as CachedResponse, options);
+      return this.#answerStale(request, entry as CachedResponse, options, startedAt);
     }
     if (entry !== undefined && r.statusCode === 304) {
       // §4.3.3/§4.3.4: the 304 freshens the stored response, which is what the caller gets.
@@ -122,7 +124,7 @@ export class CacheAdapter extends BaseAdapter {
       const headers = mergeNotModified(entry.headers, rawHeadersOf(r));
       const updated = { ...entry, headers, requestTime, responseTime };
       this.#write(key, updated);
-      return this.#answer(request, updated, options, currentAge(updated, Date.now()));
+      return this.#answer(request, updated, options, currentAge(updated, Date.now()), startedAt);
     }
     this.#maybeStore(key, request, r, req, { requestTime, responseTime }, options);
     return r;
@@ -208,8 +210,13 @@ export class CacheAdapter extends BaseAdapter {
     });
   }
 
-  #answerStale(request: PreparedRequest, entry: CachedResponse, options: SendOptions) {
-    return this.#answer(request, entry, options, currentAge(entry, Date.now()));
+  #answerStale(
+    request: PreparedRequest,
+    entry: CachedResponse,
+    options: SendOptions,
+    startedAt: number,
+  ) {
+    return this.#answer(request, entry, options, currentAge(entry, Date.now()), startedAt);
   }
 
   /** A Response made from a stored entry, with the Age it has now (§4, §5.1). */
@@ -218,17 +225,31 @@ export class CacheAdapter extends BaseAdapter {
     entry: CachedResponse,
     options: SendOptions,
     age: number,
+    startedAt: number,
   ): Promise<Response> {
     const headers: RawHeaders = { ...entry.headers, age: String(Math.floor(age / 1000)) };
-    const raw = new MemoryRawResponse(entry.status, entry.reason, headers, entry.url, entry.body);
+    // Answered from the store: no phase measured, `total` from the call to the body handed out.
+    const raw = new MemoryRawResponse(
+      entry.status,
+      entry.reason,
+      headers,
+      entry.url,
+      entry.body,
+      startedAt,
+    );
     const r = buildResponse(this, request, raw);
     r.fromCache = true;
     if (!options.stream) await r.read();
     return r;
   }
 
-  async #gatewayTimeout(request: PreparedRequest, options: SendOptions): Promise<Response> {
-    const raw = new MemoryRawResponse(504, 'Gateway Timeout', {}, request.url ?? '', EMPTY);
+  async #gatewayTimeout(
+    request: PreparedRequest,
+    options: SendOptions,
+    startedAt: number,
+  ): Promise<Response> {
+    const url = request.url ?? '';
+    const raw = new MemoryRawResponse(504, 'Gateway Timeout', {}, url, EMPTY, startedAt);
     const r = buildResponse(this, request, raw);
     if (!options.stream) await r.read();
     return r;

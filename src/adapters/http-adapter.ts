@@ -36,6 +36,13 @@ import {
   ProgressReporter,
 } from './progress.js';
 
+/**
+ * What `new HTTPAdapter(options)` takes: requests' `HTTPAdapter(pool_connections, pool_maxsize,
+ * max_retries, pool_block)` as one options object, plus ours. An unknown key is a TypeError.
+ *
+ * @example
+ * new HTTPAdapter({ poolConnections: 20, poolMaxsize: 32, maxRetries: 3, poolBlock: true });
+ */
 export interface HTTPAdapterOptions {
   /** How many connection pools (origins and TLS settings) to keep. @default 10 @example { poolConnections: 20 } */
   poolConnections?: number;
@@ -340,8 +347,10 @@ installView(
   () => '<HTTPAdapter>',
 );
 
+/** `https:`, or `https+unix:` (TLS over a Unix socket). */
 function isHttps(url: string): boolean {
-  return url.slice(0, 6).toLowerCase() === 'https:';
+  const head = url.slice(0, 11).toLowerCase();
+  return head.startsWith('https:') || head === 'https+unix:';
 }
 
 /** The statuses Session follows (REDIRECT_STATI). */

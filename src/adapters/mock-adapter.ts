@@ -20,6 +20,7 @@ import { STATUS_CODES } from 'node:http';
 import { ConnectionError, RequestException } from '../errors.js';
 import type { PreparedRequest } from '../models/prepared-request.js';
 import type { Response } from '../models/response.js';
+import { now } from '../pool/timings.js';
 import type { RawHeaders } from '../pool/types.js';
 import { prepareUrl } from '../utils/url.js';
 import { BaseAdapter, type SendOptions } from './base-adapter.js';
@@ -48,6 +49,7 @@ export type MockResponder =
 /** A URL matcher: the exact URL, a RegExp, or a predicate. */
 export type MockUrl = string | RegExp | ((url: string) => boolean);
 
+/** A registered route, as `mock.routes` lists it. */
 export interface MockRoute {
   /** Upper-case method, or `'*'` for any. */
   method: string;
@@ -59,6 +61,7 @@ export interface MockRoute {
   times: number | null;
 }
 
+/** What `new MockAdapter(options)` and `MockAdapter.activate(options)` take. */
 export interface MockAdapterOptions {
   /** When no route matches: throw ConnectionError (default) or pass to a real HTTPAdapter. */
   passthrough?: boolean;
@@ -73,7 +76,21 @@ export function activeMock(): BaseAdapter | null {
   return mock === undefined ? null : new ActiveMockLink(mock);
 }
 
+/**
+ * An adapter for your own tests: answers from registered routes, records every request, and
+ * never opens a socket. Mount it on a Session for the URLs the code under test calls, or
+ * `MockAdapter.activate()` it to serve `requests.get` and friends too.
+ *
+ * @example
+ * const mock = new MockAdapter();
+ * mock.register('GET', 'https://api.example.org/items', { json: [{ id: 1 }] });
+ * const s = new Session();
+ * s.mount('https://api.example.org/', mock);
+ * (await s.get('https://api.example.org/items')).json(); // [{ id: 1 }]
+ * mock.calls.length; // 1
+ */
 export class MockAdapter extends BaseAdapter {
+  /** The registered routes, in the order they are tried. */
   readonly routes: MockRoute[] = [];
   /** Every request sent, in order (matched or not). */
   readonly calls: PreparedRequest[] = [];
@@ -114,10 +131,12 @@ export class MockAdapter extends BaseAdapter {
     if (i !== -1) active.splice(i, 1);
   }
 
+  /** `using mock = MockAdapter.activate()`: deactivates it when the block ends. */
   [Symbol.dispose](): void {
     this.deactivate();
   }
 
+  /** `await using`: deactivates it and closes its passthrough adapter. */
   override async [Symbol.asyncDispose](): Promise<void> {
     this.deactivate();
     await this.close();
@@ -149,6 +168,7 @@ export class MockAdapter extends BaseAdapter {
   }
 
   override async send(request: PreparedRequest, options: SendOptions = {}): Promise<Response> {
+    const startedAt = now();
     this.calls.push(request);
     const route = this.#match(request);
     if (route === undefined) {
@@ -166,7 +186,7 @@ export class MockAdapter extends BaseAdapter {
       }
       throw init.error;
     }
-    return this.#build(request, init);
+    return this.#build(request, init, startedAt);
   }
 
   #match(request: PreparedRequest): MockRoute | undefined {
@@ -183,7 +203,11 @@ export class MockAdapter extends BaseAdapter {
     );
   }
 
-  async #build(request: PreparedRequest, init: MockResponseInit): Promise<Response> {
+  async #build(
+    request: PreparedRequest,
+    init: MockResponseInit,
+    startedAt: number,
+  ): Promise<Response> {
     const status = init.status ?? 200;
     const headers = Object.create(null) as RawHeaders;
     for (const [k, v] of Object.entries(init.headers ?? {})) headers[k.toLowerCase()] = v;
@@ -202,6 +226,7 @@ export class MockAdapter extends BaseAdapter {
       headers,
       request.url ?? '',
       body,
+      startedAt,
     );
     const response = buildResponse(this, request, raw);
     await response.read();

@@ -3,6 +3,7 @@
  * the request body as the connection takes each chunk, the response body as each decoded chunk is
  * handed to the caller. Nothing here runs for a request without a progress callback.
  */
+import type { Timings } from '../pool/timings.js';
 import type { PoolBody, RawHeaders, RawResponse } from '../pool/types.js';
 import type { Retry } from '../retry.js';
 
@@ -145,6 +146,9 @@ export class CountedRawResponse implements RawResponse {
   }
   get closed(): boolean {
     return this.#raw.closed;
+  }
+  get timings(): Timings | undefined {
+    return this.#raw.timings;
   }
 
   stream(): AsyncIterable<Uint8Array> {

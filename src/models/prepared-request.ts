@@ -344,6 +344,7 @@ export class PreparedRequest {
     );
   }
 
+  /** `<PreparedRequest [GET]>`, as requests' repr. */
   toString(): string {
     return `<PreparedRequest [${this.method}]>`;
   }

@@ -85,6 +85,7 @@ export class Request {
     return p;
   }
 
+  /** `<Request [GET]>`, as requests' repr. */
   toString(): string {
     return `<Request [${this.method}]>`;
   }

@@ -8,6 +8,7 @@ import { redactUrl } from '../_internal/redact.js';
 import { RequestsCookieJar } from '../cookies.js';
 import { translatePoolError } from '../error-table.js';
 import { HTTPError, JSONDecodeError, StreamConsumedError } from '../errors.js';
+import { type Timings, unmeasured } from '../pool/timings.js';
 import type { RawHeaders, RawResponse } from '../pool/types.js';
 import { CaseInsensitiveDict } from '../structures.js';
 import {
@@ -105,6 +106,23 @@ export class Response {
         headers.set(name, typeof value === 'string' ? value : value.join(', '));
     }
     return headers;
+  }
+
+  /**
+   * Ours: where the time of this response went, in ms: `{ queued, dns, connect, tls, request,
+   * firstByte, download, total, reused }`, `null` for a phase that did not happen (`dns` for an
+   * IP address; `dns`, `connect` and `tls` on a reused connection). Measured on one monotonic
+   * clock where each phase happens; computed when read, so it costs nothing unless read. A
+   * `stream: true` response has `download` and `total` null until its body was read to the end.
+   * Each response of `history` has its own; with retries, they are those of the last try.
+   * Responses that never went over the wire (MockAdapter, a CacheAdapter answering from its
+   * store) report every phase null, `reused: false`, and `total` the time to answer.
+   * @example
+   * const r = await requests.get(url);
+   * console.log(r.timings.firstByte, r.timings.reused);
+   */
+  get timings(): Timings {
+    return this.raw?.timings ?? unmeasured(null);
   }
 
   /** Case-insensitive response headers (built from `raw` on first use). */
@@ -440,10 +458,12 @@ export class Response {
     if (!this.#consumed) this.raw?.close();
   }
 
+  /** `await using r = await s.get(url, { stream: true })`: `close()` when the block ends. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
   }
 
+  /** `<Response [200]>`, as requests' repr. */
   toString(): string {
     return `<Response [${this.statusCode}]>`;
   }

@@ -16,6 +16,7 @@ import { connectionCreated, connectionDiscarded } from './diagnostics.js';
 import { Exchange, type ExchangeOwner } from './exchange.js';
 import { parseUrl, pathOf, type RequestTarget } from './parse-url.js';
 import { checkMethod, expectLine, prepareHeaders } from './request-headers.js';
+import { now } from './timings.js';
 import type {
   ConnectorFactory,
   PoolBody,
@@ -25,9 +26,12 @@ import type {
   TlsSettings,
   UrlopenOptions,
 } from './types.js';
+import { unixConnectorFactory } from './unix.js';
 import { type Attempt, type Call, runCall } from './urlopen.js';
 import { installConnectionPoolView } from './views.js';
 import { Waiter } from './waiter.js';
+
+const VERIFY: TlsSettings = Object.freeze({ rejectUnauthorized: true });
 
 /** Options of a {@link ConnectionPool}. */
 export interface ConnectionPoolOptions {
@@ -41,6 +45,11 @@ export interface ConnectionPoolOptions {
   block?: boolean | undefined;
   /** TLS settings of the default connector (https only). */
   tls?: TlsSettings | null | undefined;
+  /**
+   * Connect to the Unix domain socket at this path instead of `host:port` (an `http+unix:` URL);
+   * `host` is then only the Host header and TLS server name (`localhost`).
+   */
+  socketPath?: string | null | undefined;
   /** The proxy this pool goes through; informational here, the connector does the work. */
   proxy?: ProxySettings | null | undefined;
   /** Opens connections; @default undici's buildConnector with `tls` and the call's connect timeout. */
@@ -78,6 +87,8 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
   readonly key: string;
   readonly tls: TlsSettings | null;
   readonly proxy: ProxySettings | null;
+  /** The Unix socket this pool connects to, or null for TCP. */
+  readonly socketPath: string | null;
   /** urllib3's description: `HTTPConnectionPool(host='h', port=80)`. */
   readonly poolName: string;
 
@@ -115,12 +126,20 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
     this.block = options.block ?? false;
     this.tls = options.tls ?? null;
     this.proxy = options.proxy ?? null;
+    this.socketPath = options.socketPath ?? null;
     this.#origin = `${scheme}://${host}:${port}`;
-    this.key = options.key ?? this.#origin;
     const isDefault = port === (scheme === 'https' ? 443 : 80);
     this.#authority = isDefault ? host : `${host}:${port}`;
-    this.#base = `${scheme}://${this.#authority}`;
-    this.poolName = `${scheme === 'https' ? 'HTTPS' : 'HTTP'}ConnectionPool(host='${host}', port=${port})`;
+    const kind = scheme === 'https' ? 'HTTPS' : 'HTTP';
+    if (this.socketPath === null) {
+      this.key = options.key ?? this.#origin;
+      this.#base = `${scheme}://${this.#authority}`;
+      this.poolName = `${kind}ConnectionPool(host='${host}', port=${port})`;
+    } else {
+      this.#base = `${scheme}+unix://${encodeURIComponent(this.socketPath)}`;
+      this.key = options.key ?? this.#base;
+      this.poolName = `Unix${kind}ConnectionPool(path='${this.socketPath}')`;
+    }
     this.#absolute = options.requestTargetMode === 'absolute';
     this.#extraHeaders = options.extraHeaders;
     this.#headers = options.headers;
@@ -137,9 +156,16 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
       bodyTimeout: 0,
       allowH2: options.http2 ?? false,
     };
+    const tls = scheme === 'https' ? this.tls : null;
     this.#connectorFactory =
       options.connectorFactory ??
-      defaultConnectorFactory(scheme === 'https' ? this.tls : null, options.http2 ?? false);
+      (this.socketPath === null
+        ? defaultConnectorFactory(tls, this.#http2)
+        : unixConnectorFactory(
+            this.socketPath,
+            scheme === 'https' ? (tls ?? VERIFY) : null,
+            this.#http2,
+          ));
   }
 
   /** Live counters: open sockets, idle ones, waiting calls, requests on the wire. */
@@ -238,9 +264,10 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
 
   /** Starts one try of `call`: a connection (maybe after a wait), then the request on it. @internal */
   startExchange(call: Call, body: PoolBody, retrying: boolean): Attempt | Promise<Attempt> {
+    const startedAt = now(); // `queued` runs from here to the dispatch
     const got = this.#acquire(call.timeout, call.signal, retrying);
-    if (got instanceof PooledConnection) return this.#dispatch(got, call, body);
-    return got.then((conn) => this.#dispatch(conn, call, body));
+    if (got instanceof PooledConnection) return this.#dispatch(got, call, body, startedAt);
+    return got.then((conn) => this.#dispatch(conn, call, body, startedAt));
   }
 
   /** The absolute URL of a request target. */
@@ -259,7 +286,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
     return { line, wait: wait === undefined ? DEFAULT_EXPECT_CONTINUE_TIMEOUT : wait };
   }
 
-  #dispatch(conn: PooledConnection, call: Call, body: PoolBody): Exchange {
+  #dispatch(conn: PooledConnection, call: Call, body: PoolBody, startedAt: number): Exchange {
     const { timeout } = call;
     const exchange = new Exchange(
       this,
@@ -269,6 +296,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
       timeout,
       call.body,
       call.signal,
+      startedAt,
       body === null ? null : call.expect,
     );
     this.#running++;
@@ -419,6 +447,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
     await Promise.all([...this.#all].map((conn) => this.#drop(conn, error)));
   }
 
+  /** `await using`: `close()` when the block ends. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }

@@ -4,6 +4,7 @@
  */
 import type { Socket } from 'node:net';
 import { Client } from 'undici';
+import { type ConnectMarks, connectMarks, now, takeSocketMarks, watchSocket } from './timings.js';
 import type { ConnectorFactory } from './types.js';
 
 /** What a connection tells its pool. */
@@ -36,6 +37,10 @@ export class PooledConnection {
   version = 11;
   /** Its socket once open (to tell a stalled upload from a slow body source). */
   socket: Socket | null = null;
+  /** When its socket was opened, phase by phase (pool/timings.ts). */
+  readonly marks: ConnectMarks = connectMarks();
+  /** Requests handed to it so far: the first one reports the connect phases, later ones are reused. */
+  requests = 0;
   readonly #owner: ConnectionOwner;
 
   constructor(
@@ -52,16 +57,27 @@ export class PooledConnection {
     this.client.on('connectionError', noop);
   }
 
-  /** Keeps the socket, and the protocol ALPN chose for the responses' `version`. */
+  /**
+   * Keeps the socket, the protocol ALPN chose for the responses' `version`, and when each
+   * connect phase ended (the socket a connector returns at once is watched; a connector that
+   * gives it only at the end may have marked its steps on it).
+   */
   #watch(connect: ReturnType<ConnectorFactory>): ReturnType<ConnectorFactory> {
-    return (options, callback) =>
-      connect(options, (err, socket) => {
+    return (options, callback) => {
+      const marks = this.marks;
+      marks.connectStart = now();
+      const pending = connect(options, (err, socket) => {
         if (err !== null) return callback(err, null);
+        marks.readyAt = now();
+        takeSocketMarks(socket!, marks);
         this.socket = socket;
         this.version =
           (socket as { alpnProtocol?: string | false }).alpnProtocol === 'h2' ? 20 : 11;
         callback(null, socket!);
-      });
+      }) as unknown;
+      if (pending != null && marks.readyAt < 0) watchSocket(pending as Socket, marks);
+      return pending as Socket;
+    };
   }
 
   readonly #onConnect = (): void => {

@@ -24,7 +24,7 @@ export function defaultConnectorFactory(tls: TlsSettings | null, http2: boolean)
  * fails with ConnectTimeoutError, and a socket that still comes is closed.
  */
 export function guardConnect(
-  pool: { readonly poolName: string; readonly host: string },
+  pool: { readonly poolName: string; readonly host: string; readonly socketPath?: string | null },
   connector: buildConnector.connector,
   ms: number | null,
 ): buildConnector.connector {
@@ -33,10 +33,11 @@ export function guardConnect(
     let settled = false;
     const timer = setTimeout(() => {
       settled = true;
-      const message = `${pool.poolName}: Connection to ${pool.host} timed out. (connect timeout=${ms} ms)`;
+      const message = `${pool.poolName}: Connection to ${pool.socketPath ?? pool.host} timed out. (connect timeout=${ms} ms)`;
       callback(new ConnectTimeoutError(message), null);
     }, ms);
-    connector(options, (err, socket) => {
+    // The socket undici's connector returns at once is passed on, for its phases' timings.
+    return connector(options, (err, socket) => {
       clearTimeout(timer);
       if (settled) {
         socket?.destroy();

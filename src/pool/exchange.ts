@@ -9,6 +9,7 @@ import type { PooledConnection } from './connection.js';
 import { ContinuePhase, type ContinueRequest, type ContinueWatcher } from './continue-phase.js';
 import { type HeadGuard, type HeadWatcher, headGuard } from './head-guard.js';
 import { type BodyOptions, PoolResponse, type ResponseSource } from './raw-response.js';
+import { computeTimings, now, type RequestMarks, type Timings } from './timings.js';
 import type { PoolBody, RawHeaders } from './types.js';
 import { asPoolError } from './undici-errors.js';
 
@@ -30,8 +31,16 @@ function onReadTimeout(exchange: Exchange): void {
 }
 
 /** One request/response exchange; also the error context of everything that goes wrong in it. */
-export class Exchange implements ResponseSource, HeadWatcher, ContinueWatcher {
+export class Exchange implements ResponseSource, HeadWatcher, ContinueWatcher, RequestMarks {
   phase: 'connect' | 'request' | 'body' = 'connect';
+  // Timing marks (pool/timings.ts): plain numbers, turned into Timings only when read.
+  readonly startedAt: number;
+  readonly dispatchedAt: number;
+  writingAt = -1;
+  sentAt = -1;
+  headersAt = -1;
+  /** The connection's first request: it reports the connect phases. */
+  readonly #first: boolean;
   received = 0;
   expected: number | null = null;
   abortReason: unknown = undefined;
@@ -80,8 +89,12 @@ export class Exchange implements ResponseSource, HeadWatcher, ContinueWatcher {
     },
     body: BodyOptions,
     signal: AbortSignal | undefined,
+    startedAt: number,
     expect: ContinueRequest | null = null,
   ) {
+    this.startedAt = startedAt;
+    this.dispatchedAt = now();
+    this.#first = conn.requests++ === 0;
     this.#owner = owner;
     this.conn = conn;
     this.#method = method;
@@ -123,6 +136,7 @@ export class Exchange implements ResponseSource, HeadWatcher, ContinueWatcher {
   // ---- undici's handler interface ----
 
   onConnect(abort: (err?: Error) => void): void {
+    this.writingAt = now();
     this.#abort = abort;
     this.phase = 'request';
     this.#sending = true;
@@ -151,6 +165,7 @@ export class Exchange implements ResponseSource, HeadWatcher, ContinueWatcher {
   }
 
   onRequestSent(): void {
+    this.sentAt = now();
     this.#sending = false;
     this.#timer?.refresh();
   }
@@ -159,6 +174,7 @@ export class Exchange implements ResponseSource, HeadWatcher, ContinueWatcher {
     this.#timer?.refresh();
     this.#sending = false; // the server answered: whatever is still being sent no longer matters
     if (status < 200) return true; // 1xx: informational, the real head follows
+    this.headersAt = now();
     this.#continue?.skip(); // a final answer before 100: the body is never sent
     this.bodyGoes();
     this.#resume = resume;
@@ -211,6 +227,11 @@ export class Exchange implements ResponseSource, HeadWatcher, ContinueWatcher {
     this.#continue?.end();
     this.#signal?.removeEventListener('abort', this);
     this.#owner.finish(this.conn, reusable);
+  }
+
+  /** The timings of this try, its body read to the end at `doneAt` (-1: not yet). */
+  timings(doneAt: number): Timings {
+    return computeTimings(this, this.#first ? this.conn.marks : null, doneAt);
   }
 
   // ---- the head guard's reports (HeadWatcher) ----

@@ -8,12 +8,17 @@ import { redactUrl } from '../_internal/redact.js';
 
 /** A parsed absolute http(s) URL, ready for a pool. */
 export interface RequestTarget {
-  /** Lower case. */
+  /** The protocol spoken, lower case: `http` for `http+unix:` too, `https` for `https+unix:`. */
   readonly scheme: 'http' | 'https';
-  /** Lower case; an IPv6 address keeps its brackets. */
+  /** Lower case; an IPv6 address keeps its brackets. `localhost` for a Unix socket. */
   readonly host: string;
   /** The given port, else 80 or 443. */
   readonly port: number;
+  /**
+   * The socket of an `http+unix:` / `https+unix:` URL, percent-decoded from its host
+   * (`%2Frun%2Fapp.sock` → `/run/app.sock`); `null` for a TCP URL.
+   */
+  readonly socketPath: string | null;
   /** The Host header: host, plus `:port` when it is not the scheme's default. */
   readonly authority: string;
   /** The origin-form request target: path and query, `/` when empty, no fragment. */
@@ -49,17 +54,46 @@ function splitHostPort(url: string, hostport: string, scheme: string): [string, 
   return [hostport.slice(0, colon), parsePort(url, hostport.slice(colon + 1), scheme)];
 }
 
-function schemeOf(url: string, sep: number): 'http' | 'https' {
+type Scheme = 'http' | 'https' | 'http+unix' | 'https+unix';
+
+function schemeOf(url: string, sep: number): Scheme {
   const scheme = url.slice(0, sep).toLowerCase();
-  if (scheme === 'http' || scheme === 'https') return scheme;
+  if (
+    scheme === 'http' ||
+    scheme === 'https' ||
+    scheme === 'http+unix' ||
+    scheme === 'https+unix'
+  ) {
+    return scheme;
+  }
   throw new LocationParseError(
-    `Unsupported URL scheme '${scheme}' in '${redactUrl(url)}': only http:// and https:// URLs can be requested.`,
+    `Unsupported URL scheme '${scheme}' in '${redactUrl(url)}': only http://, https://, http+unix:// and https+unix:// URLs can be requested.`,
   );
 }
 
+/** How to write a socket path into a URL, for the messages of a malformed one. */
+export const SOCKET_URL_HINT =
+  'give the socket path percent-encoded as the host, slashes as %2F, e.g. http+unix://%2Frun%2Fapp.sock/path (encodeURIComponent(socketPath))';
+
+/** The socket path of a unix URL's host (without user info), percent-decoded. */
+function socketPathOf(url: string, host: string): string {
+  if (host === '') fail(url, `no socket path: ${SOCKET_URL_HINT}.`);
+  if (host.includes(':')) {
+    fail(url, `a Unix socket has no port; a ':' in the socket path is written %3A.`);
+  }
+  let path: string;
+  try {
+    path = decodeURIComponent(host);
+  } catch {
+    fail(url, `the socket path '${host}' is not validly percent-encoded.`);
+  }
+  return path;
+}
+
 /**
- * Parses an absolute http(s) URL.
- * @throws LocationParseError for another scheme, a missing host or a bad port.
+ * Parses an absolute http(s) URL, or an `http+unix:` / `https+unix:` one (the requests-unixsocket
+ * convention: the percent-encoded socket path as the host; the Host header is `localhost`).
+ * @throws LocationParseError for another scheme, a missing host or socket path, or a bad port.
  * @example parseUrl('http://user:pw@Example.org:8080/a?b#c').path // '/a?b'
  */
 export function parseUrl(url: string): RequestTarget {
@@ -75,20 +109,34 @@ export function parseUrl(url: string): RequestTarget {
   }
   const authority = url.slice(start, end);
   const hostport = authority.slice(authority.lastIndexOf('@') + 1);
-  const [rawHost, port] = splitHostPort(url, hostport, scheme);
-  if (rawHost === '') fail(url, 'no host specified.');
-  const host = rawHost.toLowerCase();
-  if (host[0] !== '[' && BAD_HOST.test(host)) fail(url, `the host '${rawHost}' is not valid.`);
   const hash = url.indexOf('#', end);
   let path = hash === -1 ? url.slice(end) : url.slice(end, hash);
   if (path === '') path = '/';
   else if (path[0] === '?') path = `/${path}`;
+  if (scheme === 'http+unix' || scheme === 'https+unix') {
+    const socketPath = socketPathOf(url, hostport);
+    const https = scheme === 'https+unix';
+    return {
+      scheme: https ? 'https' : 'http',
+      host: 'localhost',
+      port: https ? 443 : 80,
+      socketPath,
+      authority: 'localhost',
+      path,
+      url: `${scheme}://${hostport}${path}`,
+    };
+  }
+  const [rawHost, port] = splitHostPort(url, hostport, scheme);
+  if (rawHost === '') fail(url, 'no host specified.');
+  const host = rawHost.toLowerCase();
+  if (host[0] !== '[' && BAD_HOST.test(host)) fail(url, `the host '${rawHost}' is not valid.`);
   const isDefault = port === (scheme === 'https' ? 443 : 80);
   const hostHeader = isDefault ? host : `${host}:${port}`;
   return {
     scheme,
     host,
     port,
+    socketPath: null,
     authority: hostHeader,
     path,
     url: `${scheme}://${hostHeader}${path}`,

@@ -62,3 +62,18 @@ export function poolKey(
   if (proxy) key += proxyKeyPart(proxy);
   return key;
 }
+
+/**
+ * The key of the pool for the Unix socket at `socketPath` (decoded, so `%2f` and `%2F` share a
+ * pool; two sockets never do). TLS settings count for `https` (TLS over the socket).
+ * @example unixPoolKey('http', '/run/app.sock') // 'http+unix://%2Frun%2Fapp.sock'
+ */
+export function unixPoolKey(
+  scheme: 'http' | 'https',
+  socketPath: string,
+  tls?: TlsSettings | null,
+): string {
+  let key = `${scheme}+unix://${encodeURIComponent(socketPath)}`;
+  if (tls && scheme === 'https') key += tlsKeyPart(tls);
+  return key;
+}

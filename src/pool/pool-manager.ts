@@ -5,7 +5,7 @@
 
 import { ConnectionPool, type ConnectionPoolOptions } from './connection-pool.js';
 import { parseUrl, type RequestTarget } from './parse-url.js';
-import { poolKey } from './pool-key.js';
+import { poolKey, unixPoolKey } from './pool-key.js';
 import type { ProxySettings, RawResponse, TlsSettings, UrlopenOptions } from './types.js';
 import { installPoolManagerView } from './views.js';
 
@@ -33,6 +33,8 @@ export interface NewPoolParams {
   readonly port: number;
   readonly tls: TlsSettings | null;
   readonly proxy: ProxySettings | null;
+  /** The Unix socket of an `http+unix:` / `https+unix:` pool. */
+  readonly socketPath?: string | null | undefined;
 }
 
 /** urlopen options of a PoolManager: a call's options plus the settings that pick its pool. */
@@ -77,7 +79,7 @@ export class PoolManager {
 
   /**
    * The pool for `url`'s origin with these settings, made when needed.
-   * @throws LocationParseError for a URL that is not http(s) or has no host.
+   * @throws LocationParseError for a URL that is not http(s) or http(s)+unix, or has no host.
    */
   connectionFromUrl(url: string, settings: PoolSettings = {}): ConnectionPool {
     const last = this.#lastUrl;
@@ -91,8 +93,7 @@ export class PoolManager {
     ) {
       return last.pool; // the same origin as the last call: no parsing, no key, LRU unchanged
     }
-    const target = parseUrl(url);
-    const pool = this.connectionFromHost(target.host, target.port, target.scheme, settings);
+    const pool = this.connectionFromTarget(parseUrl(url), settings);
     this.#lastUrl = { origin: originOf(url), tls: settings.tls, proxy: settings.proxy, pool };
     return pool;
   }
@@ -111,6 +112,30 @@ export class PoolManager {
     const proxy = settings.proxy ?? null;
     const key = poolKey(scheme, host, port, tls, proxy);
     return this.connectionFromPoolKey(key, { key, scheme, host, port, tls, proxy });
+  }
+
+  /** The pool for a parsed URL: its Unix socket's, else its origin's. */
+  connectionFromTarget(target: RequestTarget, settings: PoolSettings = {}): ConnectionPool {
+    if (target.socketPath !== null) {
+      return this.connectionFromSocket(target.socketPath, target.scheme, settings);
+    }
+    return this.connectionFromHost(target.host, target.port, target.scheme, settings);
+  }
+
+  /**
+   * The pool for the Unix domain socket at `socketPath` (an `http+unix:` URL; `https` speaks TLS
+   * over the socket). A proxy never applies to a socket: `settings.proxy` is ignored.
+   */
+  connectionFromSocket(
+    socketPath: string,
+    scheme: 'http' | 'https',
+    settings: PoolSettings = {},
+  ): ConnectionPool {
+    const tls = scheme === 'https' ? (settings.tls ?? this.poolOptions.tls ?? VERIFY) : null;
+    const key = unixPoolKey(scheme, socketPath, tls);
+    const port = scheme === 'https' ? 443 : 80;
+    const params = { key, scheme, host: 'localhost', port, tls, proxy: null, socketPath };
+    return this.connectionFromPoolKey(key, params);
   }
 
   /** The pool stored under `key`, made from `params` when missing; marks it most recently used. */
@@ -155,6 +180,7 @@ export class PoolManager {
       tls: params.tls,
     };
     if (params.proxy !== null) options.proxy = params.proxy;
+    if (params.socketPath != null) options.socketPath = params.socketPath;
     return new ConnectionPool(Object.assign(options, extra));
   }
 
@@ -173,7 +199,7 @@ export class PoolManager {
     let pool: ConnectionPool;
     try {
       target = parseUrl(url);
-      pool = this.connectionFromHost(target.host, target.port, target.scheme, options);
+      pool = this.connectionFromTarget(target, options);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -201,6 +227,7 @@ export class PoolManager {
     await Promise.all(pools.map((pool) => pool.destroy()));
   }
 
+  /** `await using`: `close()` when the block ends. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }

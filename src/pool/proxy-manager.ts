@@ -196,6 +196,8 @@ export class ProxyManager extends PoolManager {
   }
 
   protected override newPool(params: NewPoolParams): ConnectionPool {
+    // A Unix socket is reached directly: no proxy applies to it.
+    if (params.socketPath != null) return super.newPool(params);
     if (params.proxy === this.#forward) {
       return this.#poolWith(params, this.#forwardConnectors(params.tls), {
         requestTargetMode: 'absolute',

@@ -5,6 +5,7 @@
  */
 import type { Retry } from '../retry.js';
 import { decodedStream } from './decoders.js';
+import { now, type Timings, unmeasured } from './timings.js';
 import type { RawHeaders, RawResponse } from './types.js';
 import { asPoolError, type ErrorContext } from './undici-errors.js';
 
@@ -20,6 +21,8 @@ export interface ResponseSource extends ErrorContext {
   cancel(): void;
   /** Lets a paused transfer go on. */
   resume(): void;
+  /** The timings of the request, its body read to the end at `doneAt` (-1: not yet). */
+  timings?(doneAt: number): Timings;
 }
 
 /** Body options fixed when the call was made. */
@@ -56,6 +59,9 @@ export class PoolResponse implements RawResponse, AsyncIterator<Uint8Array> {
     reject: (e: unknown) => void;
   } | null = null;
   #stream: AsyncIterable<Uint8Array> | null = null;
+  /** When the reader got to the end of the body (-1: not yet). */
+  #doneAt = -1;
+  #timings: Timings | null = null;
 
   constructor(
     source: ResponseSource,
@@ -76,6 +82,18 @@ export class PoolResponse implements RawResponse, AsyncIterator<Uint8Array> {
   /** The URL that was requested (absolute, without credentials). */
   get url(): string {
     return this.#source.url;
+  }
+
+  /**
+   * Where the time went (pool/timings.ts), computed when first read; `download` and `total`
+   * stay null until the body has been read to its end.
+   */
+  get timings(): Timings {
+    if (this.#timings !== null) return this.#timings;
+    const doneAt = this.#doneAt;
+    const timings = this.#source.timings?.(doneAt) ?? unmeasured(null);
+    if (doneAt >= 0) this.#timings = timings;
+    return timings;
   }
 
   /** True once the body was read to its end, failed, or the response was closed. */
@@ -121,7 +139,10 @@ export class PoolResponse implements RawResponse, AsyncIterator<Uint8Array> {
     if (waiting === null) return;
     this.#waiting = null;
     if (this.#state === FAILED) waiting.reject(this.#error);
-    else waiting.resolve(DONE);
+    else {
+      if (this.#state === ENDED) this.#doneAt = now(); // the reader was waiting: it has it all
+      waiting.resolve(DONE);
+    }
   }
 
   // ---- the raw body, as an async iterator ----
@@ -138,7 +159,10 @@ export class PoolResponse implements RawResponse, AsyncIterator<Uint8Array> {
       return Promise.resolve({ value: chunk, done: false });
     }
     if (this.#state === FAILED) return Promise.reject(this.#error);
-    if (this.#state !== OPEN) return Promise.resolve(DONE);
+    if (this.#state !== OPEN) {
+      if (this.#state === ENDED && this.#doneAt < 0) this.#doneAt = now();
+      return Promise.resolve(DONE);
+    }
     return new Promise((resolve, reject) => {
       this.#waiting = { resolve, reject };
     });
@@ -150,6 +174,7 @@ export class PoolResponse implements RawResponse, AsyncIterator<Uint8Array> {
     return Promise.resolve(DONE);
   }
 
+  /** `for await (const chunk of raw)`: the body's chunks as they arrive. */
   [Symbol.asyncIterator](): this {
     return this;
   }
@@ -203,6 +228,7 @@ export class PoolResponse implements RawResponse, AsyncIterator<Uint8Array> {
       queue.length === 1 ? queue[0]! : queue.length === 0 ? EMPTY : concat(queue, this.#queued);
     this.#queue = [];
     this.#queued = 0;
+    this.#doneAt = now();
     this.data = data;
     return data;
   }

@@ -9,6 +9,7 @@ import type { SocksProxy } from 'socks';
 import type { buildConnector } from 'undici';
 import { socksModule } from '../_internal/optional.js';
 import { NewConnectionError } from '../_internal/pool-errors.js';
+import { connectMarks, markSocket, now, watchSocket } from './timings.js';
 import { tlsConnector } from './tls.js';
 import { ConnectAttempt, connectTimeoutError } from './tunnel.js';
 import type { ConnectorFactory, TlsSettings } from './types.js';
@@ -83,10 +84,16 @@ export function socksConnector(
     );
     const https = options.protocol === 'https:';
     const port = Number(options.port) || (https ? 443 : 80);
+    // Timings: dns is our lookup of the origin (SOCKS4/5) or of the proxy's name, connect runs
+    // until the SOCKS connection is established, tls is the origin's.
+    const marks = connectMarks();
+    const resolving = !remoteDns(config.scheme) && net.isIP(options.hostname) === 0;
     destinationHost(config, options.hostname, (err, host) => {
       if (attempt.settled) return;
       if (err) return attempt.fail(err);
+      if (resolving) marks.dnsAt = now();
       const socket = attempt.track(net.connect({ host: config.host, port: config.port }));
+      if (!resolving) watchSocket(socket, marks);
       socket.setNoDelay(true);
       socket.once('error', (e) => attempt.fail(e));
       socket.once('connect', () => {
@@ -101,11 +108,16 @@ export function socksConnector(
         client.once('error', (e) => attempt.fail(attempt.settled ? e : handshakeError(config, e)));
         client.once('established', ({ socket: tunnel }) => {
           if (attempt.settled) return;
-          if (!https) return attempt.succeed(tunnel);
+          const tcpAt = now();
+          if (!https) {
+            markSocket(tunnel, { dnsAt: marks.dnsAt, tcpAt, tlsAt: -1 });
+            return attempt.succeed(tunnel);
+          }
           const inner = { ...options, httpSocket: tunnel };
           tlsConnector(tls, null)(inner, (tlsErr, tlsSocket) => {
-            if (tlsErr) attempt.fail(tlsErr);
-            else attempt.succeed(tlsSocket);
+            if (tlsErr) return attempt.fail(tlsErr);
+            markSocket(tlsSocket, { dnsAt: marks.dnsAt, tcpAt, tlsAt: now() });
+            attempt.succeed(tlsSocket);
           });
         });
         client.connect(socket);

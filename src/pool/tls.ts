@@ -320,7 +320,8 @@ export function tlsConnector(
         process.nextTick(callback, err as Error, null);
         return;
       }
-      connect(options, callback);
+      // undici's connector returns the socket at once: passed on, for its phases' timings.
+      return connect(options, callback);
     };
     cache.set(id, connector);
   }

@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import type { buildConnector } from 'undici';
 import { PoolBaseError, PoolProxyError } from '../_internal/pool-errors.js';
 import type { ParsedProxy } from './proxy-manager.js';
+import { connectMarks, markSocket, now, watchSocket } from './timings.js';
 import { tlsConnector } from './tls.js';
 import type { ConnectorFactory, TlsSettings } from './types.js';
 import { toPoolError } from './undici-errors.js';
@@ -198,7 +199,9 @@ export function tunnelConnector(
     );
     const host = isIPv6(options.hostname) ? `[${options.hostname}]` : options.hostname;
     const authority = `${host}:${Number(options.port) || 443}`;
-    toProxy(proxyTarget, (err, socket) => {
+    // Timings: dns is the proxy's name, connect runs until the tunnel is open, tls is the origin's.
+    const marks = connectMarks();
+    const toProxySocket = toProxy(proxyTarget, (err, socket) => {
       if (err !== null)
         return attempt.fail(proxyConnectError(proxy, err, 'HTTPSConnection', connectTimeout));
       if (attempt.settled) return socket.destroy();
@@ -210,12 +213,15 @@ export function tunnelConnector(
         if (answerErr !== null) return attempt.fail(tunnelError(answerErr));
         if (!isSuccess(status))
           return attempt.fail(tunnelError(tunnelFailure(`${status} ${reason}`.trim())));
+        const tunnelAt = now();
         tlsConnector(tls, null)({ ...options, httpSocket: socket }, (tlsErr, tlsSocket) => {
-          if (tlsErr !== null) attempt.fail(tlsErr);
-          else attempt.succeed(tlsSocket);
+          if (tlsErr !== null) return attempt.fail(tlsErr);
+          markSocket(tlsSocket, { dnsAt: marks.dnsAt, tcpAt: tunnelAt, tlsAt: now() });
+          attempt.succeed(tlsSocket);
         });
       });
-    });
+    }) as unknown;
+    if (toProxySocket != null) watchSocket(toProxySocket as Socket, marks);
   };
 }
 

@@ -7,6 +7,7 @@ import type { buildConnector } from 'undici';
 import type { Retry } from '../retry.js';
 import type { TimeoutConfig } from '../timeout.js';
 import type { CallContext } from './call-context.js';
+import type { Timings } from './timings.js';
 
 /** A request body as the pool sends it. Strings are sent as UTF-8. */
 export type PoolBody = Uint8Array | string | Readable | AsyncIterable<Uint8Array> | null;
@@ -67,6 +68,11 @@ export interface RawResponse {
   read(): Promise<Uint8Array>;
   /** Reads and discards the rest so the connection goes back to the pool. */
   drain(): Promise<void>;
+  /**
+   * Where the time of the request went, in ms (pool/timings.ts); absent when the raw response
+   * measures nothing (Response.timings then reports every phase null).
+   */
+  readonly timings?: Timings | undefined;
   /** Stops reading; the connection is closed rather than reused when the body was not finished. */
   close(): void;
   readonly closed: boolean;

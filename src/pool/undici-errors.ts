@@ -174,6 +174,13 @@ const TABLE: Readonly<Record<string, Translate>> = {
   ENETDOWN: newConnection,
   EADDRNOTAVAIL: newConnection,
   EADDRINUSE: newConnection,
+  // A Unix socket that is missing, not a socket, not ours to open, or whose queue is full.
+  ENOENT: newConnection,
+  ENOTSOCK: newConnection,
+  EACCES: newConnection,
+  EPERM: newConnection,
+  EAGAIN: newConnection,
+  ENAMETOOLONG: newConnection,
   ENOTFOUND: nameResolution,
   EAI_AGAIN: nameResolution,
   EAI_FAIL: nameResolution,

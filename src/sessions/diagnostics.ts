@@ -8,6 +8,7 @@ import diagnostics from 'node:diagnostics_channel';
 import { redactUrl } from '../_internal/redact.js';
 import type { PreparedRequest } from '../models/prepared-request.js';
 import type { Response } from '../models/response.js';
+import type { Timings } from '../pool/timings.js';
 
 /** Published on `requests-ts:request:start` when a Session sends a request. */
 export interface RequestStartMessage {
@@ -18,12 +19,22 @@ export interface RequestStartMessage {
   url: string;
 }
 
-/** Published on `requests-ts:request:end` when the response headers are in. */
+/**
+ * Published on `requests-ts:request:end` when the adapter answered: after the body was read, or
+ * once the headers are in for a `stream: true` request (whose `timings` then have `download` and
+ * `total` null: read `response.timings` again after the body for those).
+ */
 export interface RequestEndMessage extends RequestStartMessage {
   response: Response;
   status: number;
   /** ms from sending to the headers parsed, as `Response.elapsed`. */
   elapsed: number;
+  /** `response.timings` at this moment (of the last try, with retries). */
+  timings: Timings;
+  /** Tries on the wire it took: 1, or more after retries (the last `:attempt` number). */
+  attempts: number;
+  /** HTTP version of the response: 11, or 20 for HTTP/2 (0 when the adapter does not say). */
+  version: number;
 }
 
 /** Published on `requests-ts:request:error` when a request fails. */
@@ -73,8 +84,18 @@ export async function observe(
     throw error;
   }
   if (requestEnd.hasSubscribers) {
-    const { statusCode: status, elapsed } = response;
-    const message: RequestEndMessage = { ...base, response, status, elapsed };
+    const { statusCode: status, elapsed, timings, raw } = response;
+    const attempts = (raw?.retries?.history.length ?? 0) + 1;
+    const version = raw?.version ?? 0;
+    const message: RequestEndMessage = {
+      ...base,
+      response,
+      status,
+      elapsed,
+      timings,
+      attempts,
+      version,
+    };
     requestEnd.publish(message);
   }
   return response;

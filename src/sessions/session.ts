@@ -90,7 +90,7 @@ export interface SessionOptions {
   cookies?: CookiesInput;
   /** Ours, in ms. @default null (no limit) @example { timeout: { connect: 3_000, read: 10_000 } } */
   timeout?: TimeoutInput;
-  /** Prefix -> adapter, mounted at construction. @default https:// and http:// HTTPAdapters @example { adapters: { 'https://api.example.org/': mock } } */
+  /** Prefix -> adapter, mounted at construction. @default HTTPAdapters for https:// and http:// (also mounted for https+unix:// and http+unix://) @example { adapters: { 'https://api.example.org/': mock } } */
   adapters?: Readonly<Record<string, BaseAdapter>>;
 }
 
@@ -157,8 +157,13 @@ export class Session extends SessionRedirectMixin {
   constructor(options?: SessionOptions) {
     super();
     const mock = activeMock();
-    this.mount('https://', mock ?? new HTTPAdapter());
-    this.mount('http://', mock ?? new HTTPAdapter());
+    const https = mock ?? new HTTPAdapter();
+    const http = mock ?? new HTTPAdapter();
+    this.mount('https://', https);
+    this.mount('http://', http);
+    // Unix domain sockets (the requests-unixsocket convention) on the same pools' adapters.
+    this.mount('https+unix://', https);
+    this.mount('http+unix://', http);
     if (options !== undefined) this.#configure(options);
   }
 
@@ -452,9 +457,11 @@ export class Session extends SessionRedirectMixin {
 
   /** Closes every mounted adapter and its connections. */
   async close(): Promise<void> {
-    await Promise.all([...this.adapters.values()].map((a) => a.close()));
+    // An adapter mounted under several prefixes (http:// and http+unix://) is closed once.
+    await Promise.all([...new Set(this.adapters.values())].map((a) => a.close()));
   }
 
+  /** `await using s = new Session()`: `close()` when the block ends. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }

@@ -76,9 +76,15 @@ export function getAuthFromUrl(url: string): [string, string] {
   return [unquote(userinfo.slice(0, colon)), unquote(userinfo.slice(colon + 1))];
 }
 
+/** `http+unix` / `https+unix`: a Unix domain socket is reached directly, never through a proxy. */
+function isUnixScheme(scheme: string): boolean {
+  return scheme === 'http+unix' || scheme === 'https+unix';
+}
+
 /**
  * The proxy for `url` out of `proxies`, most specific key first: `scheme://host`, `scheme`,
  * `all://host`, `all` (requests' `select_proxy`). A URL without a host uses `scheme`, then `all`.
+ * An `http+unix:` URL has none: a Unix socket is never proxied.
  * @example selectProxy('https://api.example.org/x', { https: 'http://p:3128' }) // 'http://p:3128'
  */
 export function selectProxy(
@@ -87,6 +93,7 @@ export function selectProxy(
 ): string | null | undefined {
   if (!proxies) return undefined;
   const { scheme, hostname } = splitUrl(url);
+  if (isUnixScheme(scheme)) return undefined;
   if (hostname === null) return scheme in proxies ? proxies[scheme] : proxies.all;
   const keys = [`${scheme}://${hostname}`, scheme, `all://${hostname}`, 'all'];
   for (const key of keys) {
@@ -220,8 +227,8 @@ export function shouldBypassProxies(
   noProxy?: string | null,
   env: Environment = process.env,
 ): boolean {
-  const { hostname, port } = splitUrl(url);
-  if (hostname === null) return true;
+  const { scheme, hostname, port } = splitUrl(url);
+  if (hostname === null || isUnixScheme(scheme)) return true;
   const effective = noProxy ?? (env.no_proxy || env.NO_PROXY);
   if (effective && noProxyMatches(hostname, port, effective)) return true;
   // Python then runs proxy_bypass with no_proxy set to the argument, read back through

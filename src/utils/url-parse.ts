@@ -246,7 +246,14 @@ function parseParts(url: string): ParsedUrl {
   const m = URI_RE.exec(url);
   if (!m) throw new Error('no match');
   const scheme = m[1] === undefined ? null : m[1].toLowerCase();
-  const normalize = scheme === null || scheme === 'http' || scheme === 'https';
+  // urllib3 normalises http(s) only; http over a Unix socket is HTTP too, so its path, query and
+  // user info are normalised the same way (its host, a socket path, is kept as written).
+  const normalize =
+    scheme === null ||
+    scheme === 'http' ||
+    scheme === 'https' ||
+    scheme === 'http+unix' ||
+    scheme === 'https+unix';
   const authority = m[2];
   let path: string | null = m[3] ?? null;
   let query: string | null = m[4] ?? null;

@@ -199,9 +199,13 @@ function slowPrepare(url: string, enc: string): string {
       `Invalid URL ${reprPy(url)}: No scheme supplied. Perhaps you meant https://${url}?`,
     );
   }
+  const unix = p.scheme === 'http+unix' || p.scheme === 'https+unix';
+  if (unix) checkSocketHost(url, p.host, p.port);
   if (!p.host) throw new InvalidURL(`Invalid URL ${reprPy(url)}: No host supplied`);
   let host = p.host;
-  if (!/^[\x00-\x7f]*$/.test(host)) {
+  if (unix) {
+    // A socket path, not a name: no IDNA; requoteUri below encodes what needs encoding.
+  } else if (!/^[\x00-\x7f]*$/.test(host)) {
     const encoded = idnaHost(host, true);
     if (encoded === null) throw new InvalidURL('URL has an invalid label.');
     host = encoded;
@@ -214,6 +218,26 @@ function slowPrepare(url: string, enc: string): string {
   if (query) out += `?${query}`;
   if (p.fragment) out += `#${p.fragment}`;
   return requoteUri(out);
+}
+
+/** How a socket path goes into a URL, for the messages about one that does not. */
+const SOCKET_HINT =
+  'percent-encode the socket path as the host, slashes as %2F: http+unix://%2Frun%2Fapp.sock/path (encodeURIComponent(socketPath))';
+
+/**
+ * The host of an `http+unix:` URL is the socket path, percent-encoded: an empty one is most often
+ * a path written with its slashes (`http+unix:///run/app.sock`), and a socket has no port.
+ * @throws {InvalidURL} saying how to write the socket path.
+ */
+function checkSocketHost(url: string, host: string | null, port: number | null): void {
+  if (!host)
+    throw new InvalidURL(`Invalid URL ${reprPy(url)}: No socket path supplied; ${SOCKET_HINT}`);
+  const authority = url.slice(url.indexOf('//') + 2).split(/[/?#]/, 1)[0]!;
+  if (port !== null || authority.slice(authority.lastIndexOf('@') + 1).includes(':')) {
+    throw new InvalidURL(
+      `Invalid URL ${reprPy(url)}: a Unix socket has no port; write a ':' of the socket path as %3A (${SOCKET_HINT})`,
+    );
+  }
 }
 
 /** The parts of a URL as Python's `urllib.parse.urlsplit` gives them (empty strings when absent). */

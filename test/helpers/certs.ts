@@ -250,3 +250,15 @@ export async function startHttpsServer(options: HttpsServerOptions = {}): Promis
     },
   };
 }
+
+/**
+ * A server certificate signed by the CA of {@link certs} for the given host names (DNS SANs),
+ * e.g. `['api.example.org']`: a TLS server on 127.0.0.1 then passes verification for those
+ * names, for a client that trusts `certs().caFile` and reaches it through a tunnel.
+ */
+export function certFor(hostnames: readonly string[]): { cert: string; key: string } {
+  const c = certs();
+  const name = `hosts-${(hostnames[0] ?? '').replace(/[^a-z0-9-]/gi, '_').slice(0, 40)}`;
+  makeLeaf(c.dir, name, hostnames.map((h) => `DNS:${h}`).join(','), 'serverAuth', '825');
+  return { cert: c.read(join(c.dir, `${name}.pem`)), key: c.read(join(c.dir, `${name}.key`)) };
+}

@@ -36,7 +36,15 @@ export interface ProxyOptions {
   auth?: readonly [user: string, password: string];
   /** Speak TLS to clients (an https:// proxy) with the generated server certificate. */
   tls?: boolean;
+  /**
+   * Where each target goes: the local `{ host, port }` to connect to instead of the one asked
+   * for, or `null` to refuse it (502). Without it every target is reached as asked.
+   */
+  route?: Route;
 }
+
+/** Maps a requested `host`/`port` to the local peer to reach instead, or null to refuse. */
+export type Route = (host: string, port: number) => { host: string; port: number } | null;
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -56,12 +64,29 @@ function authorized(headers: http.IncomingHttpHeaders, expected: string | null):
 const REFUSAL =
   'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n';
 
-function forward(req: http.IncomingMessage, res: http.ServerResponse, record: ProxyRecord): void {
+function forward(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  record: ProxyRecord,
+  route: Route | undefined,
+): void {
+  let target = req.url ?? '';
+  if (route) {
+    const url = new URL(target);
+    const to = route(url.hostname, Number(url.port || 80));
+    if (to === null) {
+      record.status = 502;
+      res.writeHead(502, { 'Content-Length': 0 });
+      return void res.end();
+    }
+    url.host = `${to.host}:${to.port}`;
+    target = url.href;
+  }
   const headers: http.OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (!HOP_BY_HOP.has(name)) headers[name] = value;
   }
-  const upstream = http.request(req.url ?? '', { method: req.method, headers }, (up) => {
+  const upstream = http.request(target, { method: req.method, headers }, (up) => {
     record.status = up.statusCode ?? 502;
     res.writeHead(record.status, up.headers);
     up.pipe(res);
@@ -74,9 +99,20 @@ function forward(req: http.IncomingMessage, res: http.ServerResponse, record: Pr
   req.pipe(upstream);
 }
 
-function tunnel(req: http.IncomingMessage, client: net.Socket, head: Buffer, record: ProxyRecord) {
+function tunnel(
+  req: http.IncomingMessage,
+  client: net.Socket,
+  head: Buffer,
+  record: ProxyRecord,
+  route: Route | undefined,
+) {
   const [host = '', port = '443'] = splitTarget(req.url ?? '');
-  const upstream = net.connect(Number(port), host);
+  const to = route ? route(host, Number(port)) : { host, port: Number(port) };
+  if (to === null) {
+    record.status = 502;
+    return void client.end('HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n');
+  }
+  const upstream = net.connect(to.port, to.host);
   upstream.on('connect', () => {
     record.status = 200;
     client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
@@ -121,7 +157,7 @@ export async function startProxy(options: ProxyOptions = {}): Promise<TestProxy>
       res.end();
       return;
     }
-    forward(req, res, record);
+    forward(req, res, record, options.route);
   };
   const c = options.tls ? certs() : null;
   const server = c
@@ -136,7 +172,7 @@ export async function startProxy(options: ProxyOptions = {}): Promise<TestProxy>
       socket.end(REFUSAL);
       return;
     }
-    tunnel(req, socket, head, record);
+    tunnel(req, socket, head, record, options.route);
   });
   server.on('connection', (socket: net.Socket) => {
     sockets.add(socket);

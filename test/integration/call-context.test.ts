@@ -11,26 +11,26 @@ import { startServer } from '../helpers/server.js';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * /from answers 302 after 250 ms; /to answers 503 after 150 ms the first time, then 200 with a
- * body that trickles over 400 ms. The first hop (250 ms) and the second with its retry (550 ms)
- * each fit in 700 ms; the whole chain (800 ms) does not.
+ * /from answers 302 after 500 ms; /to answers 503 after 300 ms the first time, then 200 with a
+ * body that trickles over 900 ms. The first hop (500 ms) and the second with its retry (1.2 s)
+ * each fit in 1.5 s; the whole chain (1.7 s) does not.
  */
 async function slowChain() {
   let tries = 0;
   return startServer(async (req, res) => {
     if (req.url === '/from') {
-      await sleep(250);
+      await sleep(500);
       res.writeHead(302, { Location: '/to', 'Content-Length': '0' });
       return void res.end();
     }
     if (++tries === 1) {
-      await sleep(150);
+      await sleep(300);
       res.writeHead(503, { 'Content-Length': '0' });
       return void res.end();
     }
-    res.writeHead(200, { 'Content-Length': '4' });
-    for (let i = 0; i < 4 && !res.destroyed; i++) {
-      await sleep(100);
+    res.writeHead(200, { 'Content-Length': '6' });
+    for (let i = 0; i < 6 && !res.destroyed; i++) {
+      await sleep(150);
       res.write('.');
     }
     res.end();
@@ -50,10 +50,10 @@ describe('one call context', () => {
     const s = retryingSession();
     t.after(() => Promise.all([s.close(), server.close()]));
     await assert.rejects(
-      s.get(`${server.url}/from`, { timeout: { read: 5_000, total: 700 } }),
+      s.get(`${server.url}/from`, { timeout: { read: 5_000, total: 1_500 } }),
       (err: unknown) => {
         assert.ok(err instanceof TotalTimeout, String(err));
-        assert.match((err as Error).message, /total timeout=700 ms/);
+        assert.match((err as Error).message, /total timeout=1500 ms/);
         return true;
       },
     );
@@ -64,7 +64,7 @@ describe('one call context', () => {
     );
     // With room for all of it, the same chain succeeds.
     const r = await s.get(`${server.url}/from`, { timeout: { total: 10_000 } });
-    assert.equal(r.text, '....');
+    assert.equal(r.text, '......');
   });
 
   test('a call without a total timeout or a signal makes no context', () => {

@@ -134,7 +134,7 @@ describe('PoolManager', () => {
     const pm = new PoolManager();
     await assert.rejects(pm.urlopen('GET', 'ftp://example.org/'), (err: Error) => {
       assert.ok(err instanceof LocationParseError);
-      assert.match(err.message, /only http:\/\/ and https:\/\//);
+      assert.match(err.message, /only http:\/\/, https:\/\/, http\+unix:\/\/ and https\+unix:\/\//);
       return true;
     });
     await assert.rejects(pm.urlopen('GET', 'http:///path'), /no host specified/);

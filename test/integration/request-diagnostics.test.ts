@@ -78,6 +78,14 @@ describe('request diagnostics channels', () => {
     const [start, end] = [seen[0]![1], seen[2]![1]];
     assert.equal(start.request, end.request, 'start and end carry the same request object');
     assert.equal(typeof end.elapsed, 'number');
+    const timings = end.timings as Record<string, number | null>;
+    assert.equal(typeof timings.firstByte, 'number', 'the end message carries timings');
+    assert.equal(typeof timings.total, 'number', 'the body was read before the end');
+    assert.equal(end.attempts, 1);
+    assert.equal(end.version, 11);
+    const last = seen.at(-1)![1];
+    assert.equal(last.attempts, 2, 'one retry: two tries');
+    assert.equal((last.timings as { reused: boolean }).reused, true);
     assert.ok(!JSON.stringify(seen.map(([k, m]) => [k, m.url, m.location])).includes('s3cret'));
   });
 

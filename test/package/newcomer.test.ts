@@ -4,12 +4,15 @@
  * (the tarball unpacked into node_modules/requests-ts with its bin linked as npm links it; its
  * dependencies linked from this repository's node_modules, so no network), then: the bin through
  * node_modules/.bin, ESM import and CommonJS require, a TypeScript file type-checked against the
- * package with moduleResolution node16 and bundler, and every README code block type-checked
- * exactly as written (those that need no network also run). Each step is a test; a broken step
- * fails its test, and the later ones that need it.
+ * package with moduleResolution node16 and bundler, and every code block of the README and of
+ * the guides in docs/ type-checked exactly as written, then run as written in a child process
+ * (all but the few CANNOT_RUN names, with the reason): the hosts they name are played on
+ * 127.0.0.1 by test/helpers/readme-world.ts, reached through HTTPS_PROXY / HTTP_PROXY and
+ * trusted through REQUESTS_CA_BUNDLE, so not one byte of a block differs from what a reader
+ * copies. Each step is a test; a broken step fails its test, and the later ones that need it.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   mkdirSync,
@@ -23,25 +26,106 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { startReadmeWorld, type WorldRecord } from '../helpers/readme-world.js';
 
 const REPO = process.cwd();
 const TSC = join(REPO, 'node_modules/typescript/bin/tsc');
 
-/** The ```ts blocks of a Markdown text, exactly as written, with the heading above each. */
-export function codeBlocks(markdown: string): { heading: string; code: string }[] {
-  const out: { heading: string; code: string }[] = [];
+export interface DocBlock {
+  /** The Markdown file, relative to the package root. */
+  file: string;
+  /** The heading above the block. */
+  heading: string;
+  code: string;
+}
+
+/** The ```ts and ```js blocks of a Markdown text, exactly as written, with the heading above each. */
+export function codeBlocks(markdown: string, file: string): DocBlock[] {
+  const out: DocBlock[] = [];
   let heading = '';
   const lines = markdown.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? '';
     if (line.startsWith('#')) heading = line.replace(/^#+\s*/, '');
-    if (line.trim() !== '```ts') continue;
+    if (!/^```(ts|typescript|js|javascript|mjs)$/.test(line.trim())) continue;
     const end = lines.indexOf('```', i + 1);
-    assert.ok(end > i, `README: the block under "${heading}" is not closed`);
-    out.push({ heading, code: `${lines.slice(i + 1, end).join('\n')}\n` });
+    assert.ok(end > i, `${file}: the block under "${heading}" is not closed`);
+    out.push({ file, heading, code: `${lines.slice(i + 1, end).join('\n')}\n` });
     i = end;
   }
   return out;
+}
+
+/**
+ * Blocks that cannot run as written, found by a string in them, and why. Each must still match a
+ * block (a stale entry fails the test); every other block runs.
+ */
+const CANNOT_RUN: { marker: string; why: string }[] = [
+  {
+    marker: "verify: '/etc/ssl/company-ca.pem'",
+    why: 'names a company CA bundle and client certificate files that only the reader has; test/tls/ runs the same options against generated ones',
+  },
+  {
+    marker: "https: 'http://proxy.local:3128'",
+    why: 'names its own proxies (proxy.local:3128, a SOCKS proxy on 127.0.0.1:1080), which override the environment; test/proxy/ runs the same calls through local proxies',
+  },
+];
+
+/** What the local servers must have seen while a block (found by a string in it) ran. */
+const EXPECT: [marker: string, check: (seen: WorldRecord[], where: string) => void][] = [
+  [
+    "'https://api.example.org/flaky'",
+    (seen, where) => {
+      const flaky = seen.filter((r) => r.path === '/flaky');
+      assert.equal(flaky.length, 3, `${where}: two 503s retried, then the 200`);
+    },
+  ],
+  [
+    "'https://shop.example/account'",
+    (seen, where) => {
+      const account = seen.find((r) => r.path === '/account');
+      assert.equal(
+        account?.headers.cookie,
+        'session_id=abc',
+        `${where}: the login cookie sent back`,
+      );
+    },
+  ],
+  [
+    'new HTTPDigestAuth(',
+    (seen, where) => {
+      const digest = seen.filter((r) => r.path === '/digest');
+      assert.match(String(digest.at(-1)?.headers.authorization), /^Digest /, where);
+    },
+  ],
+  [
+    "fileFromPath('./beach.jpg')",
+    (seen, where) => {
+      const upload = seen.find((r) => r.path === '/upload');
+      assert.match(String(upload?.body), /filename="beach\.jpg"[\s\S]*sunny/, where);
+    },
+  ],
+];
+
+/** Runs a child to its end (bounded), without blocking this process's servers. */
+function run(
+  cmd: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(cmd, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', fail);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      done({ status, stdout, stderr });
+    });
+  });
 }
 
 function tsconfig(resolution: 'node16' | 'bundler', include: string[]): string {
@@ -93,6 +177,7 @@ describe('the newcomer path, from the packed tarball', () => {
   let dir: string;
   let project: string;
   let files: string[];
+  let blocks: DocBlock[] = [];
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'newcomer-'));
     const packed = JSON.parse(
@@ -175,14 +260,14 @@ describe('the newcomer path, from the packed tarball', () => {
     }
   });
 
-  test('every README and guide block type-checks as written; those without network run', () => {
+  test('every README and guide block type-checks as written', () => {
     const shipped = join(project, 'node_modules/requests-ts');
-    const blocks = codeBlocks(readFileSync(join(shipped, 'README.md'), 'utf8'));
+    blocks = codeBlocks(readFileSync(join(shipped, 'README.md'), 'utf8'), 'README.md');
     assert.ok(blocks.length >= 8, `found ${blocks.length} README blocks`);
     // The guides in docs/ ship too, and their blocks are held to the same rule.
     const guides = files.filter((f) => f.startsWith('docs/') && f.endsWith('.md'));
     assert.ok(guides.length >= 6, `guides shipped: ${guides.join(', ')}`);
-    for (const g of guides) blocks.push(...codeBlocks(readFileSync(join(shipped, g), 'utf8')));
+    for (const g of guides) blocks.push(...codeBlocks(readFileSync(join(shipped, g), 'utf8'), g));
     mkdirSync(join(project, 'readme'));
     // Each block a module of its own: a block that leans on another's imports fails here.
     blocks.forEach((b, i) => {
@@ -190,14 +275,66 @@ describe('the newcomer path, from the packed tarball', () => {
     });
     writeFileSync(join(project, 'tsconfig.readme.json'), tsconfig('node16', ['readme']));
     tsc(project, 'tsconfig.readme.json');
-    const offline = blocks.flatMap((b, i) => (b.code.includes('new MockAdapter()') ? [i] : []));
-    assert.ok(offline.length >= 2, 'the MockAdapter blocks run');
-    for (const i of offline) {
-      const r = spawnSync(process.execPath, [join('out-node16', `block-${i}.js`)], {
-        cwd: project,
-        encoding: 'utf8',
-      });
-      assert.equal(r.status, 0, `README block ${i} (${blocks[i]!.heading}):\n${r.stderr}`);
+  });
+
+  test('every block that can run runs as written, its hosts played on 127.0.0.1', async () => {
+    assert.ok(blocks.length > 0, 'the blocks were type-checked');
+    const world = await startReadmeWorld();
+    const cwd = join(project, 'run');
+    mkdirSync(cwd);
+    // The files the upload block names, as a reader would have them beside the script.
+    writeFileSync(join(cwd, 'beach.jpg'), Buffer.alloc(5_000, 1));
+    const used = new Set<string>();
+    try {
+      for (const [i, b] of blocks.entries()) {
+        const where = `${b.file} block ${i} (${b.heading})`;
+        const skip = CANNOT_RUN.find((c) => b.code.includes(c.marker));
+        if (skip) {
+          used.add(skip.marker);
+          continue;
+        }
+        const before = world.records.length;
+        const r = await run(process.execPath, [join(project, 'out-node16', `block-${i}.js`)], {
+          cwd,
+          env: world.env,
+        });
+
+        assert.equal(r.status, 0, `${where} exits 0:\n${r.stdout}${r.stderr}`);
+        const seen = world.records.slice(before);
+        if (b.code.includes('MockAdapter')) {
+          assert.deepEqual(seen, [], `${where}: a MockAdapter block opens no connection`);
+        } else {
+          assert.ok(seen.length > 0, `${where} reached the local servers`);
+        }
+        for (const [marker, check] of EXPECT) if (b.code.includes(marker)) check(seen, where);
+      }
+      for (const c of CANNOT_RUN) assert.ok(used.has(c.marker), `no block left for: ${c.marker}`);
+      // Every CONNECT named a documented host, and the proxy refused nothing.
+      for (const rec of world.proxy.records) assert.notEqual(rec.status, 502, rec.target);
+    } finally {
+      await world.close();
+    }
+  });
+
+  test('blocks with `await using` have a try/finally close() beside them; no link leaves the package', () => {
+    const shipped = join(project, 'node_modules/requests-ts');
+    for (const f of [
+      'README.md',
+      ...files.filter((g) => g.startsWith('docs/') && g.endsWith('.md')),
+    ]) {
+      const text = readFileSync(join(shipped, f), 'utf8');
+      const own = blocks.filter((b) => b.file === f);
+      if (own.some((b) => b.code.includes('await using'))) {
+        assert.ok(
+          own.some((b) => /finally \{[^}]*\.close\(\)/.test(b.code)),
+          `${f} uses \`await using\` without a try/finally close() block for Node 20`,
+        );
+      }
+      for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        assert.doesNotMatch(target!, /^[a-z]+:/i, `${f}: a link outside the package: ${target}`);
+        const path = join(f, '..', target!.split('#')[0]!);
+        assert.ok(target!.startsWith('#') || files.includes(path), `${f}: ${target} is shipped`);
+      }
     }
   });
 });

@@ -1,8 +1,21 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { poolKey } from '../../src/pool/pool-key.js';
+import { poolKey, unixPoolKey } from '../../src/pool/pool-key.js';
 
 describe('poolKey', () => {
+  test('a Unix socket pool is keyed by its decoded path; TLS settings count for https only', () => {
+    assert.equal(unixPoolKey('http', '/run/a.sock'), 'http+unix://%2Frun%2Fa.sock');
+    assert.notEqual(unixPoolKey('http', '/run/a.sock'), unixPoolKey('http', '/run/b.sock'));
+    assert.notEqual(unixPoolKey('http', '/run/a.sock'), unixPoolKey('https', '/run/a.sock'));
+    assert.notEqual(unixPoolKey('http', '/run/a.sock'), poolKey('http', '%2Frun%2Fa.sock', 80));
+    const verify = unixPoolKey('https', '/s', { rejectUnauthorized: true });
+    assert.notEqual(verify, unixPoolKey('https', '/s', { rejectUnauthorized: false }));
+    assert.equal(
+      unixPoolKey('http', '/s', { rejectUnauthorized: false }),
+      unixPoolKey('http', '/s'),
+    );
+  });
+
   test('origin only for http, TLS settings ignored there', () => {
     assert.equal(poolKey('http', 'h', 80), 'http://h:80');
     assert.equal(poolKey('http', 'h', 80, { rejectUnauthorized: false }), 'http://h:80');

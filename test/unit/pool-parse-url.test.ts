@@ -9,6 +9,7 @@ describe('parseUrl', () => {
       scheme: 'http',
       host: 'example.org',
       port: 80,
+      socketPath: null,
       authority: 'example.org',
       path: '/a%20b?q=%7E&x=|',
       url: 'http://example.org/a%20b?q=%7E&x=|',
@@ -44,6 +45,30 @@ describe('parseUrl', () => {
       () => parseUrl('gopher://user:secret@h/'),
       (err: Error) => err instanceof LocationParseError && !err.message.includes('secret'),
     );
+  });
+
+  test('http+unix: the decoded socket path, Host localhost, the URL as written (case kept)', () => {
+    assert.deepEqual(parseUrl('HTTP+UNIX://u:pw@%2Frun%2FApp.sock/a?b=1#f'), {
+      scheme: 'http',
+      host: 'localhost',
+      port: 80,
+      socketPath: '/run/App.sock',
+      authority: 'localhost',
+      path: '/a?b=1',
+      url: 'http+unix://%2Frun%2FApp.sock/a?b=1',
+    });
+    const tls = parseUrl('https+unix://%2ftmp%2fs.sock');
+    assert.equal(tls.scheme, 'https');
+    assert.equal(tls.port, 443);
+    assert.equal(tls.socketPath, '/tmp/s.sock');
+    assert.equal(tls.path, '/');
+    assert.equal(parseUrl('http+unix://%00abstract/x').socketPath, '\0abstract');
+  });
+
+  test('http+unix: an empty socket path, a port or a bad escape is LocationParseError saying how to encode', () => {
+    assert.throws(() => parseUrl('http+unix:///run/app.sock/x'), /no socket path: .*%2F/);
+    assert.throws(() => parseUrl('http+unix://%2Frun%2Fa.sock:80/'), /no port; .*%3A/);
+    assert.throws(() => parseUrl('http+unix://%E0%A4%A/'), /not validly percent-encoded/);
   });
 
   test('pathOf: a path is used as it is (minus fragment), an absolute URL gives its path', () => {

@@ -144,6 +144,15 @@ describe('selectProxy', () => {
     assert.equal(selectProxy('file:///x', { file: 'F', all: 'G' }), 'F');
     assert.equal(selectProxy('http:///x', { file: 'F', all: 'G' }), 'G');
   });
+  test('a Unix socket URL never gets a proxy, nor one from the environment (NO_PROXY aside)', () => {
+    const all = { http: 'B', all: 'D', 'http+unix': 'U', 'all://%2fs.sock': 'S' };
+    assert.equal(selectProxy('http+unix://%2Fs.sock/x', all), undefined);
+    assert.equal(selectProxy('https+unix://%2Fs.sock/x', all), undefined);
+    const env = { http_proxy: 'http://p:3128', all_proxy: 'http://p:3128' };
+    assert.equal(shouldBypassProxies('http+unix://%2Fs.sock/', null, env), true);
+    assert.deepEqual(getEnvironProxies('http+unix://%2Fs.sock/', null, env), {});
+    assert.deepEqual(resolveProxies({ url: 'http+unix://%2Fs.sock/' }, {}, true, env), {});
+  });
   test('no proxies, no proxy', () => {
     assert.equal(selectProxy('http://x/', null), undefined);
     assert.equal(selectProxy('http://x/', {}), undefined);

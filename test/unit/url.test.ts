@@ -134,6 +134,30 @@ describe('prepareUrl (requests prepare_url)', () => {
     assert.throws(() => prepareUrl('http://*.example.com/'), InvalidURL);
   });
 
+  test('http+unix: the socket path keeps its case and escapes; the path is normalised as http', () => {
+    assert.equal(
+      prepareUrl('HTTP+UNIX://%2Frun%2FApp.sock/a/../b c', { q: 'x' }),
+      'http+unix://%2Frun%2FApp.sock/b%20c?q=x',
+    );
+    assert.equal(prepareUrl('http+unix://%2ftmp%2fa.sock'), 'http+unix://%2ftmp%2fa.sock/');
+    assert.equal(
+      prepareUrl('http+unix://%2Ftmp%2Fcafé.sock/'),
+      'http+unix://%2Ftmp%2Fcaf%C3%A9.sock/',
+    );
+    assert.equal(prepareUrl('http+unix://.%2Frel.sock/'), 'http+unix://.%2Frel.sock/');
+    assert.equal(prepareUrl('http+unix://u:p@%2Fa.sock/'), 'http+unix://u:p@%2Fa.sock/');
+  });
+
+  test('http+unix: slashes left in the path or a port are InvalidURL saying how to encode', () => {
+    assert.throws(() => prepareUrl('http+unix:///run/app.sock/x'), {
+      name: 'InvalidURL',
+      message: /No socket path supplied; percent-encode .*%2F.*encodeURIComponent/,
+    });
+    assert.throws(() => prepareUrl('https+unix:///run/app.sock'), InvalidURL);
+    assert.throws(() => prepareUrl('http+unix://%2Fa.sock:8080/'), /no port.*%3A/);
+    assert.throws(() => prepareUrl('http+unix://%2Fa.sock:/'), /no port/);
+  });
+
   test('accepts a URL object, URLSearchParams and a Map', () => {
     assert.equal(prepareUrl(new URL('http://a.com/x?y=1')), 'http://a.com/x?y=1');
     assert.equal(

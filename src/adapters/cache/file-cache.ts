@@ -33,6 +33,7 @@ export class FileCache implements CacheStore {
     this.dir = dir;
   }
 
+  /** Reads the entry of `key` from its file; `undefined` when absent or unreadable. */
   async get(key: string): Promise<CachedResponse | undefined> {
     let bytes: Buffer;
     try {
@@ -44,6 +45,7 @@ export class FileCache implements CacheStore {
     return entry !== null && entry.key === key ? entry.value : undefined;
   }
 
+  /** Writes the entry atomically (a temp file renamed over the old one). */
   async set(key: string, entry: CachedResponse): Promise<void> {
     await this.#prepare();
     const target = this.#path(key);
@@ -57,6 +59,7 @@ export class FileCache implements CacheStore {
     }
   }
 
+  /** Removes the file of `key`, if any. */
   async delete(key: string): Promise<void> {
     await unlink(this.#path(key)).catch(() => undefined);
   }

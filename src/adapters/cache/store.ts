@@ -15,8 +15,11 @@ import type { CachedResponse } from './policy.js';
  * };
  */
 export interface CacheStore {
+  /** The entry stored under `key`, or `undefined` (a miss). */
   get(key: string): Promise<CachedResponse | undefined>;
+  /** Stores `entry` under `key`, replacing what was there. */
   set(key: string, entry: CachedResponse): Promise<void>;
+  /** Removes the entry of `key`; no error when there is none. */
   delete(key: string): Promise<void>;
   /** Optional: releases what the store holds open. */
   close?(): Promise<void>;
@@ -68,6 +71,7 @@ export class MemoryCache implements CacheStore {
     return this.#entries.size;
   }
 
+  /** The entry of `key` (and marks it recently used), or `undefined`. */
   async get(key: string): Promise<CachedResponse | undefined> {
     const slot = this.#entries.get(key);
     if (slot === undefined) return undefined;
@@ -76,6 +80,7 @@ export class MemoryCache implements CacheStore {
     return slot.entry;
   }
 
+  /** Stores `entry`, evicting the least recently used entries past `maxBytes`. */
   async set(key: string, entry: CachedResponse): Promise<void> {
     await this.delete(key);
     const size = entrySize(entry);
@@ -89,6 +94,7 @@ export class MemoryCache implements CacheStore {
     }
   }
 
+  /** Removes the entry of `key`, if any. */
   async delete(key: string): Promise<void> {
     const slot = this.#entries.get(key);
     if (slot === undefined) return;

@@ -1,0 +1,170 @@
+/**
+ * Where the time of a request went (`Response.timings`): raw timestamps of one clock
+ * (`performance.now()`), kept as plain number fields where things happen (the connection for its
+ * connect phases, the exchange for the request's), and turned into a {@link Timings} object only
+ * when someone reads it. A request that nobody asks about costs a few `performance.now()` calls.
+ */
+import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+
+/**
+ * The phases of one request, in milliseconds; `null` for a phase that did not happen.
+ * - `queued`: waiting for a connection of the pool (a blocking pool at `maxsize` waits; else ~0).
+ * - `dns`: resolving the host name; `null` for an IP address, and on a reused connection.
+ * - `connect`: the TCP connection (through a proxy: up to the tunnel being open); `null` when reused.
+ * - `tls`: the TLS handshake; `null` for plain TCP and on a reused connection.
+ * - `request`: writing the request, headers and body.
+ * - `firstByte`: from the request written to the response headers.
+ * - `download`: from the headers to the end of the body as the caller read it (for a
+ *   `stream: true` response, `null` until the body has been read to its end).
+ * - `total`: from the start of the try to the end of the body (`null` until then).
+ * - `reused`: the request went over a connection that had carried a request before.
+ *
+ * With retries, the timings are those of the try that gave the response.
+ */
+export interface Timings {
+  readonly queued: number | null;
+  readonly dns: number | null;
+  readonly connect: number | null;
+  readonly tls: number | null;
+  readonly request: number | null;
+  readonly firstByte: number | null;
+  readonly download: number | null;
+  readonly total: number | null;
+  readonly reused: boolean;
+}
+
+/** The clock of every timing mark: ms, monotonic. */
+export function now(): number {
+  return performance.now();
+}
+
+/** Timestamps of a connection being opened; -1 for a mark not (yet) reached. */
+export interface ConnectMarks {
+  /** The connector was called. */
+  connectStart: number;
+  /** The host name was resolved (-1 for an IP address, or when the connector does not say). */
+  dnsAt: number;
+  /** The TCP connection (or the proxy tunnel) was open. */
+  tcpAt: number;
+  /** The TLS handshake was done (-1 for plain TCP). */
+  tlsAt: number;
+  /** The connector handed over the socket. */
+  readyAt: number;
+}
+
+/** Timestamps of one try on a connection; -1 for a mark not (yet) reached. */
+export interface RequestMarks {
+  /** The try started (before waiting for a connection). */
+  readonly startedAt: number;
+  /** A connection was in hand and the request handed to it. */
+  readonly dispatchedAt: number;
+  /** Writing the request began (the connection was ready). */
+  readonly writingAt: number;
+  /** The request was written whole. */
+  readonly sentAt: number;
+  /** The response headers arrived. */
+  readonly headersAt: number;
+}
+
+/** A fresh set of connect marks, none reached. */
+export function connectMarks(): ConnectMarks {
+  return { connectStart: -1, dnsAt: -1, tcpAt: -1, tlsAt: -1, readyAt: -1 };
+}
+
+/** The marks a multi-step connector (tunnel, SOCKS) recorded on the socket it handed over. */
+const MARKS = Symbol('requests-ts.connectMarks');
+
+/** Records on `socket` the marks its connector measured itself (tunnels, SOCKS). */
+export function markSocket(
+  socket: Socket,
+  marks: { dnsAt: number; tcpAt: number; tlsAt: number },
+): void {
+  (socket as Socket & { [MARKS]?: typeof marks })[MARKS] = marks;
+}
+
+/**
+ * Fills `into` from a connection attempt: the marks its connector left on the socket, else the
+ * socket's own `lookup`, `connect` and `secureConnect` events (watched by {@link watchSocket}).
+ */
+export function takeSocketMarks(socket: Socket, into: ConnectMarks): void {
+  const given = (socket as Socket & { [MARKS]?: ConnectMarks })[MARKS];
+  if (given === undefined) return;
+  into.dnsAt = given.dnsAt;
+  into.tcpAt = given.tcpAt;
+  into.tlsAt = given.tlsAt;
+}
+
+/**
+ * Watches a socket being connected (what undici's connector returns at once) for the end of each
+ * phase. Costs three listeners per connection, none per request.
+ */
+export function watchSocket(socket: Socket, into: ConnectMarks): void {
+  socket.once('lookup', () => {
+    into.dnsAt = now();
+  });
+  socket.once('connect', () => {
+    into.tcpAt = now();
+  });
+  socket.once('secureConnect', () => {
+    into.tlsAt = now();
+  });
+}
+
+/** `b - a` when both marks were reached, else null. */
+function span(a: number, b: number): number | null {
+  return a < 0 || b < 0 ? null : Math.max(0, b - a);
+}
+
+/**
+ * The {@link Timings} of a try from its marks, those of its connection when it was the
+ * connection's first request (`conn`; null when the connection was reused), and the moment its
+ * body was read to the end (`doneAt`, -1 if not yet).
+ */
+export function computeTimings(
+  req: RequestMarks,
+  conn: ConnectMarks | null,
+  doneAt: number,
+): Timings {
+  let dns: number | null = null;
+  let connect: number | null = null;
+  let tls: number | null = null;
+  if (conn !== null) {
+    const { connectStart, dnsAt, tcpAt, tlsAt, readyAt } = conn;
+    dns = span(connectStart, dnsAt);
+    const from = dnsAt < 0 ? connectStart : dnsAt;
+    // A connector that says nothing of its steps: all of it counts as connect.
+    connect = span(from, tcpAt < 0 ? readyAt : tcpAt);
+    tls = tcpAt < 0 ? null : span(tcpAt, tlsAt);
+  }
+  const { headersAt } = req;
+  // A server may answer before the whole request was written: the request phase ends there.
+  const sent =
+    req.sentAt < 0 || (headersAt >= 0 && req.sentAt > headersAt) ? headersAt : req.sentAt;
+  return {
+    queued: span(req.startedAt, req.dispatchedAt),
+    dns,
+    connect,
+    tls,
+    request: span(req.writingAt, sent),
+    firstByte: span(sent, headersAt),
+    download: span(headersAt, doneAt),
+    total: span(req.startedAt, doneAt),
+    reused: conn === null,
+  };
+}
+
+/** The timings of a response nothing was measured for; `total` as given. */
+export function unmeasured(total: number | null): Timings {
+  return {
+    queued: null,
+    dns: null,
+    connect: null,
+    tls: null,
+    request: null,
+    firstByte: null,
+    download: null,
+    total,
+    reused: false,
+  };
+}
