@@ -21,6 +21,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { WorkerHandle } from './lib/driver.mjs';
+import { H2_SCENARIOS, h2Table, startH2Server } from './lib/h2.mjs';
 import { OBSERVABILITY_SCENARIOS, observabilityTable } from './lib/observability.mjs';
 import { cpuPlan, processCpuMs, startServer } from './lib/processes.mjs';
 import { summarize, table, targets } from './lib/report.mjs';
@@ -152,12 +153,15 @@ async function main() {
       `node ${info.node}; pinning: ${info.pinning}; ${profile.runs} runs x ${profile.sliceMs} ms`,
   );
   const server = await startServer({ cpus: plan.server });
+  const wantH2 = H2_SCENARIOS.some((s) => !only || only.includes(s.name));
+  const h2Server = wantH2 ? await startH2Server({ cpus: plan.server }) : null;
   const results = {};
   try {
-    for (const scenario of [...SCENARIOS, ...OBSERVABILITY_SCENARIOS]) {
+    for (const scenario of [...SCENARIOS, ...OBSERVABILITY_SCENARIOS, ...H2_SCENARIOS]) {
       if (only && !only.includes(scenario.name)) continue;
       const t0 = performance.now();
-      const runs = await runScenario(scenario, server, plan);
+      const on = scenario.server === 'h2' ? h2Server : server;
+      const runs = await runScenario(scenario, on, plan);
       const summary = summarize(runs, BASELINE);
       results[scenario.name] = { scenario, runs, summary };
       const serverMax = Math.max(
@@ -172,9 +176,11 @@ async function main() {
           `${(serverMax * 100).toFixed(0)}%; cells: median (ratio to ${BASELINE}, same round))`,
       );
       if (scenario.versus) console.log(`\n${observabilityTable(runs, scenario.versus)}`);
+      if (scenario.server === 'h2') console.log(`\n${h2Table(runs)}`);
     }
   } finally {
     await server.stop();
+    await h2Server?.stop();
   }
   console.log(`\n### Targets\n\n${targets(results)}`);
   const seconds = (Date.now() - started.getTime()) / 1000;

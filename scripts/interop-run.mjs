@@ -17,11 +17,7 @@ const REQUIRES = {
 };
 
 /** Files written before the fix they test; the lead moves them out once it is merged. */
-const PENDING = {
-  'nghttpd-multiplex.interop.ts':
-    'concurrent h2 requests each open a connection (HTTP/2 multiplexing, issue 13)',
-  'proxies-h2.interop.ts': 'http2 is dropped behind a proxy (HTTP/2 work, issue 13)',
-};
+const PENDING = {};
 
 function onPath(name) {
   if (name.startsWith('/')) return existsSync(name);

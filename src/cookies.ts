@@ -26,6 +26,7 @@ import {
   pinMaxAge,
   rememberHeader,
   snapshot,
+  storedValue,
 } from './utils/cookie-attrs.js';
 
 export type { CookieOptions, JarCookie } from './utils/cookie-attrs.js';
@@ -194,6 +195,7 @@ export class RequestsCookieJar implements Iterable<JarCookie> {
    */
   setCookie(cookie: JarCookie | Cookie): void {
     const copy = fromJarCookie(cookie);
+    copy.value = storedValue(copy.value);
     pinMaxAge(copy);
     this.#writable().tough.store.putCookie(copy, () => {});
   }
@@ -369,7 +371,9 @@ export class RequestsCookieJar implements Iterable<JarCookie> {
       } catch {
         continue; // an invalid URL: nothing can be stored for it
       }
-      if (cookie) pinMaxAge(cookie);
+      if (!cookie) continue;
+      cookie.value = storedValue(cookie.value);
+      pinMaxAge(cookie);
     }
   }
 

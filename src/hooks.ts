@@ -30,6 +30,7 @@ export interface Hooks {
 
 /** What `hooks` options accept: one hook or a list per event. */
 export type HooksInput = {
+  /** Called with each response (and may return a replacement), as requests' `hooks={'response': ...}`. */
   response?: ResponseHook | Iterable<ResponseHook> | null | undefined;
 };
 

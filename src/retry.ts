@@ -21,6 +21,7 @@ import type { RawHeaders } from './pool/types.js';
 
 /** What Retry needs of a response: its status and its (lower-cased) headers. */
 export interface RetryResponse {
+  /** The HTTP status. */
   readonly status: number;
   readonly headers: RawHeaders;
 }
@@ -198,6 +199,19 @@ function setOption<T>(
 }
 
 const NO_STATUSES: ReadonlySet<number> = new FrozenSet<number>([]);
+
+/**
+ * A status code of statusForcelist. urllib3 compares with `in`, so `'500'` never matches 500 and
+ * the retry silently never happens: refused here, where the mistake is made.
+ */
+function statusCodeItem(item: number): number {
+  if (typeof item === 'number' && Number.isInteger(item)) return item;
+  const what =
+    typeof item === 'string' ? `'${item}' (a string)` : `${String(item)} (${typeof item})`;
+  throw new TypeError(
+    `Retry option statusForcelist must hold status codes as integers, e.g. [502, 503], got ${what}.`,
+  );
+}
 const toUpper = (s: string) => String(s).toUpperCase();
 const toLower = (s: string) => String(s).toLowerCase();
 
@@ -244,24 +258,41 @@ export class Retry {
   /** `new Retry({ total: 3 })`, what `Retry.from(null)` gives, as urllib3's Retry.DEFAULT. */
   static readonly DEFAULT: Retry = new Retry({ total: 3 });
 
+  /** Retries left in all, or `null` (no overall limit), or `false` (no retry, errors raised as they are). */
   readonly total: Count;
+  /** Retries left for errors opening a connection; `null` = limited by `total` only. */
   readonly connect: Count;
+  /** Retries left for errors after the request was sent; `null` = limited by `total` only. */
   readonly read: Count;
   /** Never `false`: `redirect: false` (or `total: false`) becomes 0 with raiseOnRedirect false. */
   readonly redirect: number | null;
+  /** Retries left for a status of `statusForcelist`; `null` = limited by `total` only. */
   readonly status: Count;
+  /** Retries left for other errors; `null` = limited by `total` only. */
   readonly other: Count;
+  /** Methods retried after their request may have reached the server; `null` = every method. */
   readonly allowedMethods: ReadonlySet<string> | null;
+  /** Statuses that are retried (for methods of `allowedMethods`). */
   readonly statusForcelist: ReadonlySet<number>;
+  /** ms; the sleep after the n-th consecutive error is `backoffFactor * 2^(n-1)`. */
   readonly backoffFactor: number;
+  /** Longest backoff, ms. */
   readonly backoffMax: number;
+  /** Up to this many ms of random jitter added to each backoff. */
   readonly backoffJitter: number;
+  /** Throw MaxRetryError when redirects run out, rather than return the last 3xx. */
   readonly raiseOnRedirect: boolean;
+  /** Raise (RetryError) when status retries run out, else return the last response. */
   readonly raiseOnStatus: boolean;
+  /** What happened on each try so far, oldest first. */
   readonly history: readonly RequestHistory[];
+  /** Wait for the Retry-After of a 413, 429 or 503. */
   readonly respectRetryAfterHeader: boolean;
+  /** Longest Retry-After wait, ms: a longer one is cut to it. */
   readonly retryAfterMax: number;
+  /** Lower-cased headers dropped when a redirect goes to another host. */
   readonly removeHeadersOnRedirect: ReadonlySet<string>;
+  /** The time source and sleep of backoff and Retry-After waits. */
   readonly clock: RetryClock;
   /** Ours: the random source of the jitter, in [0, 1) (`Math.random` unless given). */
   readonly random: () => number;
@@ -284,7 +315,7 @@ export class Retry {
     const methods = setOption('allowedMethods', options.allowedMethods, toUpper);
     this.allowedMethods = methods === undefined ? defaults.DEFAULT_ALLOWED_METHODS : methods;
     this.statusForcelist =
-      setOption('statusForcelist', options.statusForcelist, Number) ?? NO_STATUSES;
+      setOption('statusForcelist', options.statusForcelist, statusCodeItem) ?? NO_STATUSES;
     this.removeHeadersOnRedirect =
       setOption('removeHeadersOnRedirect', options.removeHeadersOnRedirect, toLower) ??
       defaults.DEFAULT_REMOVE_HEADERS_ON_REDIRECT;

@@ -74,9 +74,13 @@ function warnIfSeconds(value: number | null | undefined): void {
 
 /** An immutable, validated set of timeouts. */
 export class TimeoutConfig {
+  /** Opening the connection, ms; `null` = no limit, `undefined` = not set (a default may fill it). */
   readonly connect: number | null | undefined;
+  /** Each wait for bytes from the server, ms. */
   readonly read: number | null | undefined;
+  /** Ours: the whole call, ms. */
   readonly total: number | null | undefined;
+  /** Ours: waiting for a free connection of a blocking pool, ms. */
   readonly pool: number | null | undefined;
 
   /** @example new TimeoutConfig({ connect: 3_000, read: 10_000 }) */

@@ -4,6 +4,7 @@
 // kept-alive connections except global fetch, which runs on Node's default dispatcher as users
 // get it (no per-origin cap).
 import http from 'node:http';
+import { h2Clients } from './h2.mjs';
 import { observabilityClients } from './observability.mjs';
 
 /** The built package; REQUESTS_TS_DIST points elsewhere (e.g. a private build) when set. */
@@ -167,3 +168,6 @@ export const CLIENTS = {
 
 // requests-ts+timings, +progress, +diagnostics (bench/lib/observability.mjs).
 Object.assign(CLIENTS, observabilityClients(requestsTs));
+
+// undici h2, requests-ts h2, requests-ts h1 x16 (bench/lib/h2.mjs).
+Object.assign(CLIENTS, h2Clients());

@@ -54,6 +54,11 @@ export interface HTTPAdapterOptions {
   poolBlock?: boolean;
   /** Ours: speak HTTP/2 when the server offers it over TLS. @default false @example { http2: true } */
   http2?: boolean;
+  /**
+   * Ours: requests one HTTP/2 connection carries at once, also bounded by the server's
+   * SETTINGS_MAX_CONCURRENT_STREAMS; `poolMaxsize` still counts connections. @default 100 @example { http2: true, maxConcurrentStreams: 32 }
+   */
+  maxConcurrentStreams?: number;
   /** Ours: how long an idle kept-alive connection stays open, ms. @default 4_000 @example { keepAliveTimeout: 30_000 } */
   keepAliveTimeout?: number;
   /** Ours: largest decoded body accepted, bytes; `null` = no limit. @default null @example { maxResponseSize: 50_000_000 } */
@@ -73,6 +78,7 @@ const ADAPTER_KEYS = optionKeys<HTTPAdapterOptions>({
   maxRetries: true,
   poolBlock: true,
   http2: true,
+  maxConcurrentStreams: true,
   keepAliveTimeout: true,
   maxResponseSize: true,
   expectContinueTimeout: true,
@@ -95,8 +101,11 @@ function retriesOption(maxRetries: number | Retry | undefined): Retry {
  * s.mount('https://', new HTTPAdapter({ poolMaxsize: 32, maxRetries: new Retry({ total: 3, backoffFactor: 200 }) }));
  */
 export class HTTPAdapter extends BaseAdapter {
+  /** The Retry of every request (requests' `max_retries`), from the `maxRetries` option. */
   readonly maxRetries: Retry;
+  /** The options it was built with, defaults filled in. */
   readonly config: Readonly<Required<HTTPAdapterOptions>>;
+  /** The PoolManager holding the pools (`poolManager.pools`, each with `stats`). */
   poolManager!: PoolManager;
   /** One ProxyManager per proxy URL (and TLS settings). */
   readonly proxyManager: Map<string, ProxyManager> = new RedactedKeyMap<ProxyManager>();
@@ -111,8 +120,15 @@ export class HTTPAdapter extends BaseAdapter {
       maxRetries = 0,
       poolBlock = false,
       http2 = false,
+      maxConcurrentStreams = 100,
       maxResponseSize = null,
     } = options;
+    if (poolMaxsize === 0 && poolBlock) {
+      // urllib3 would wait forever (its queue of size 0 never holds a free connection).
+      throw new RangeError(
+        'HTTPAdapter: poolMaxsize 0 with poolBlock: true would never hand out a connection; give poolMaxsize of at least 1, or poolBlock: false.',
+      );
+    }
     // Past 2^31-1 ms a Node timer fires at once: such a wait is no limit (or the longest one).
     const keepAliveTimeout = Math.min(options.keepAliveTimeout ?? 4_000, MAX_TIMER_MS);
     let expectContinueTimeout = options.expectContinueTimeout;
@@ -127,11 +143,16 @@ export class HTTPAdapter extends BaseAdapter {
       maxRetries: this.maxRetries,
       poolBlock,
       http2,
+      maxConcurrentStreams,
       keepAliveTimeout,
       maxResponseSize,
       expectContinueTimeout,
     });
-    this.initPoolmanager(poolConnections, poolMaxsize, poolBlock, { keepAliveTimeout, http2 });
+    this.initPoolmanager(poolConnections, poolMaxsize, poolBlock, {
+      keepAliveTimeout,
+      http2,
+      maxConcurrentStreams,
+    });
   }
 
   /**
@@ -159,6 +180,8 @@ export class HTTPAdapter extends BaseAdapter {
         maxsize: this.config.poolMaxsize,
         block: this.config.poolBlock,
         keepAliveTimeout: this.config.keepAliveTimeout,
+        http2: this.config.http2,
+        maxConcurrentStreams: this.config.maxConcurrentStreams,
         proxyHeaders: this.proxyHeaders(proxy),
         ...proxyOptions,
       });
@@ -169,7 +192,7 @@ export class HTTPAdapter extends BaseAdapter {
 
   /**
    * The TLS settings for `url`: CA bundle checks, client certificate checks. Missing files raise
-   * before any connection is made.
+   * before any connection is made; for an http URL nothing is checked (no TLS is spoken).
    * @subclass
    */
   certVerify(
@@ -178,10 +201,10 @@ export class HTTPAdapter extends BaseAdapter {
     verify: boolean | string,
     cert: CertInput | null | undefined,
   ): TlsSettings | undefined {
-    if (isHttps(url)) return tlsSettingsFrom(verify, cert);
-    // requests checks the client certificate files for every scheme.
-    if (cert) tlsSettingsFrom(false, cert);
-    return undefined;
+    // Divergence from requests 2.34, decided by issue 11.8: its cert_verify checks the `cert`
+    // files for every scheme, so a Session-wide `cert` with a stale path fails plain-http calls
+    // that never use it; here they are checked for https URLs only.
+    return isHttps(url) ? tlsSettingsFrom(verify, cert) : undefined;
   }
 
   /**

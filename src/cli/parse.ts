@@ -40,7 +40,7 @@ Options:
       --cert FILE            client certificate (with its key, or see --cert-key)
       --cert-key FILE        client certificate key
       --timeout SECONDS      connect and read timeout, in seconds
-      --timings              print how long the request took, on stderr
+      --timings              print where the time went (dns, connect, tls, firstByte...), on stderr
       --http2                offer HTTP/2 (over TLS, through ALPN)
       --session NAME|PATH    keep headers and cookies in a session file between runs
   -d, --download             save the body to a file, with a progress bar on stderr

@@ -33,15 +33,25 @@ export type RequestInit = PrepareOptions;
  * const prepared = req.prepare(); // <PreparedRequest [GET]>
  */
 export class Request {
+  /** HTTP method; upper-cased when prepared. */
   method: string | null | undefined;
+  /** Target URL; `params` are merged into its query when prepared. */
   url: string | URL | null | undefined;
+  /** Request headers, as the `headers` option. */
   headers: HeadersInput;
+  /** Multipart file parts, as the `files` option. */
   files: FilesInput | FormData | null | undefined;
+  /** The body: form fields, text, bytes or a stream, as the `data` option. */
   data: DataInput | FormData;
+  /** A value sent as a JSON body when neither `data` nor `files` is given. */
   json: unknown;
+  /** Query parameters, as the `params` option. */
   params: ParamsInput;
+  /** `[user, pass]` or an AuthBase. */
   auth: AuthInput | null | undefined;
+  /** Cookies for this request only. */
   cookies: CookiesInput;
+  /** `response` hooks of this request. */
   hooks: Hooks = defaultHooks();
 
   constructor(init: RequestInit = {}) {

@@ -47,6 +47,8 @@ export interface IterLinesOptions extends IterContentOptions {
 }
 
 const EMPTY = new Uint8Array(0);
+/** requests' `None` content of a bare Response, behind the ergonomic declared type (see `content`). */
+const NO_CONTENT = null as unknown as Uint8Array;
 const REDIRECT_STATI: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 const NOT_READ =
   'The body of this response has not been read: it was requested with `stream: true`. ' +
@@ -175,8 +177,12 @@ export class Response {
   /**
    * The body, decoded from its Content-Encoding. Throws for a `stream: true` response that was
    * not read yet (call `await read()`), and StreamConsumedError when an iteration used it up.
+   * A bare `new Response()` (no `raw`, no content set) gives `null` at runtime, as requests gives
+   * `None`; the declared type stays `Uint8Array`, since every response an adapter builds has a
+   * body (empty at least), so ordinary code needs no null check.
    */
   get content(): Uint8Array {
+    if (this.raw === null && this.#content === null) return NO_CONTENT;
     const loaded = this.#loaded();
     if (loaded !== null) return loaded;
     if (this.#consumed) {
@@ -198,15 +204,16 @@ export class Response {
   #loaded(): Uint8Array | null {
     if (this.#content !== null) return this.#content;
     const raw = this.raw;
-    if (raw === null) {
-      this.#content = EMPTY;
-    } else if (raw.data !== null && this.#body === null) {
-      this.#content = raw.data;
-    } else {
-      return null;
-    }
+    if (raw === null) return EMPTY; // a bare Response: no body, `content` stays null
+    if (raw.data === null || this.#body !== null) return null;
+    this.#content = raw.data;
     this.#consumed = true;
     return this.#content;
+  }
+
+  /** `content` for reading it here: empty bytes for a bare Response. */
+  get #bytes(): Uint8Array {
+    return this.raw === null && this.#content === null ? EMPTY : this.content;
   }
 
   /**
@@ -371,7 +378,7 @@ export class Response {
 
   /** The encoding a detector finds in the body (requests' `apparent_encoding`). */
   get apparentEncoding(): string | null {
-    if (this.#apparent === undefined) this.#apparent = apparentEncoding(this.content);
+    if (this.#apparent === undefined) this.#apparent = apparentEncoding(this.#bytes);
     return this.#apparent;
   }
 
@@ -380,7 +387,7 @@ export class Response {
    * replaced by U+FFFD; an unknown encoding falls back to UTF-8, as in requests.
    */
   get text(): string {
-    const content = this.content;
+    const content = this.#bytes;
     if (content.length === 0) return '';
     const cached = this.#text;
     if (cached !== null && cached.encoding === this.encoding) return cached.value;
@@ -401,7 +408,7 @@ export class Response {
    * @throws JSONDecodeError with Python's message, e.g. 'Expecting value: line 1 column 1 (char 0)'.
    */
   json<T = unknown>(): T {
-    const content = this.content;
+    const content = this.#bytes;
     if (!this.encoding && content.length > 3) {
       const utf = guessJsonUtf(content);
       let text: string | null = null;

@@ -9,7 +9,12 @@ import { ClosedPoolError } from '../_internal/pool-errors.js';
 import type { Retry } from '../retry.js';
 import { TimeoutConfig } from '../timeout.js';
 import { CallContext } from './call-context.js';
-import { type ClientOptions, type ConnectionOwner, PooledConnection } from './connection.js';
+import {
+  type ClientOptions,
+  type ConnectionOwner,
+  PooledConnection,
+  type SharedConnect,
+} from './connection.js';
 import { defaultConnectorFactory, guardConnect } from './connector.js';
 import { type ContinueRequest, DEFAULT_EXPECT_CONTINUE_TIMEOUT } from './continue-phase.js';
 import { connectionCreated, connectionDiscarded } from './diagnostics.js';
@@ -39,8 +44,13 @@ export interface ConnectionPoolOptions {
   /** Lower case; an IPv6 address in brackets. */
   host: string;
   port: number;
-  /** Idle kept-alive connections kept; with `block`, connections open at all. @default 1 */
+  /**
+   * Idle kept-alive connections kept; with `block`, connections open at all. 0 keeps any number,
+   * as urllib3's pool queue of size 0 (then `block` is refused: no connection could be had). @default 1
+   */
   maxsize?: number | undefined;
+  /** false: close every connection after its exchange (a pool its PoolManager does not keep). @default true */
+  keepIdle?: boolean | undefined;
   /** Wait (up to `timeout.pool`) for a free connection instead of opening an extra one. @default false */
   block?: boolean | undefined;
   /** TLS settings of the default connector (https only). */
@@ -68,6 +78,8 @@ export interface ConnectionPoolOptions {
   timeout?: TimeoutConfig | undefined;
   /** Offer HTTP/2 through ALPN (https). @default false */
   http2?: boolean | undefined;
+  /** Streams one h2 connection carries at most (also bounded by the server's limit). @default 100 */
+  maxConcurrentStreams?: number | undefined;
   /** The pool key this pool is stored under (set by PoolManager). */
   key?: string | undefined;
 }
@@ -110,9 +122,19 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
   /** Idle connections; the last one returned is used first. */
   readonly #idle: PooledConnection[] = [];
   readonly #waiters: Waiter[] = [];
+  /** http2 pools: connections that multiplex, or may (their protocol not known yet). */
+  readonly #shared: PooledConnection[] = [];
+  /** http2 pools: how a connection opens, and our stream limit; null without http2. */
+  readonly #sharedConnect: {
+    readonly maxStreams: number;
+    readonly options: SharedConnect['options'];
+  } | null;
+  #streams = 0;
   #connected = 0;
   #running = 0;
   #closed = false;
+  /** Idle connections kept at most (maxsize; unbounded for 0; none when not kept). */
+  readonly #idleLimit: number;
 
   constructor(options: ConnectionPoolOptions) {
     const { scheme, host, port } = options;
@@ -122,8 +144,10 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
     this.scheme = scheme;
     this.host = host;
     this.port = port;
-    this.maxsize = positiveInteger('maxsize', options.maxsize ?? 1);
+    this.maxsize = poolSize(options.maxsize ?? 1, options.block ?? false);
     this.block = options.block ?? false;
+    this.#idleLimit =
+      options.keepIdle === false ? 0 : this.maxsize === 0 ? Number.POSITIVE_INFINITY : this.maxsize;
     this.tls = options.tls ?? null;
     this.proxy = options.proxy ?? null;
     this.socketPath = options.socketPath ?? null;
@@ -166,18 +190,31 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
             scheme === 'https' ? (tls ?? VERIFY) : null,
             this.#http2,
           ));
+    this.#sharedConnect =
+      this.#http2 && scheme === 'https'
+        ? {
+            maxStreams: positiveInteger(
+              'maxConcurrentStreams',
+              options.maxConcurrentStreams ?? 100,
+            ),
+            options: connectOptions(scheme, host, port),
+          }
+        : null;
   }
 
   /** Live counters: open sockets, idle ones, waiting calls, requests on the wire. */
   get stats(): PoolStats {
     const pending = this.#waiters.length;
     const running = this.#running;
+    let free = this.#idle.length;
+    for (const conn of this.#shared) if (conn.h2 !== null && conn.load === 0) free++;
     return {
       connected: this.#connected,
-      free: this.#idle.length,
+      free,
       pending,
       running,
       size: pending + running,
+      streams: this.#streams,
     };
   }
 
@@ -234,9 +271,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
       const headers = prepareHeaders(given, this.#extraHeaders, host);
       const timeout = options.timeout ?? this.#timeout;
       const expect =
-        headers !== given && options.body != null && !this.#http2
-          ? this.#expect(given, options)
-          : null;
+        headers !== given && options.body != null ? this.#expect(given, options) : null;
       // Last: once made, a context of ours is ended by runCall.
       const context = options.context ?? CallContext.start(timeout.total, options.signal);
       call = {
@@ -265,6 +300,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
   /** Starts one try of `call`: a connection (maybe after a wait), then the request on it. @internal */
   startExchange(call: Call, body: PoolBody, retrying: boolean): Attempt | Promise<Attempt> {
     const startedAt = now(); // `queued` runs from here to the dispatch
+    if (this.#sharedConnect !== null) return this.#startShared(call, body, retrying, startedAt);
     const got = this.#acquire(call.timeout, call.signal, retrying);
     if (got instanceof PooledConnection) return this.#dispatch(got, call, body, startedAt);
     return got.then((conn) => this.#dispatch(conn, call, body, startedAt));
@@ -288,6 +324,10 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
 
   #dispatch(conn: PooledConnection, call: Call, body: PoolBody, startedAt: number): Exchange {
     const { timeout } = call;
+    // Expect: 100-continue is a phase of the exchange on HTTP/1.1 (pool/continue-phase.ts), of
+    // the stream on HTTP/2 (pool/h2-session.ts).
+    const expect = body === null ? null : call.expect;
+    const h2Expect = expect !== null && conn.h2 !== null;
     const exchange = new Exchange(
       this,
       conn,
@@ -297,13 +337,13 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
       call.body,
       call.signal,
       startedAt,
-      body === null ? null : call.expect,
+      h2Expect ? null : expect,
     );
     this.#running++;
     const options: Dispatcher.DispatchOptions = {
       method: call.method,
       path: call.path,
-      headers: call.headers ?? null,
+      headers: (h2Expect ? withExpect(call.headers) : call.headers) ?? null,
       body: exchange.bodyToSend(body) as string | Uint8Array | null,
       // The exchange keeps the read timeout itself (undici's timers tick in ~1 s steps).
       headersTimeout: 0,
@@ -312,8 +352,183 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
     // undici closes the connection after every HEAD; a HEAD's answer is framed like any other
     // (RFC 9110 §9.3.2), so it is kept alive as urllib3 keeps it.
     if (call.method === 'HEAD') options.reset = false;
-    conn.client.dispatch(options, exchange);
+    if (conn.h2 !== null) this.#streams++;
+    conn.dispatch(options, exchange, h2Expect ? expect.wait : undefined);
     return exchange;
+  }
+
+  // ---- http2 pools: connections shared by many requests ----
+
+  #startShared(
+    call: Call,
+    body: PoolBody,
+    retrying: boolean,
+    startedAt: number,
+  ): Attempt | Promise<Attempt> {
+    const got = this.#acquireShared(call, retrying);
+    if (got instanceof PooledConnection && got.known && this.#fits(got)) {
+      return this.#dispatchShared(got, call, body, retrying, startedAt);
+    }
+    return this.#settleShared(got, call, body, retrying, startedAt);
+  }
+
+  /** Sends on a connection of an http2 pool (HTTP/2 or HTTP/1.1, whichever ALPN chose). */
+  #dispatchShared(
+    conn: PooledConnection,
+    call: Call,
+    body: PoolBody,
+    _retrying: boolean,
+    startedAt: number,
+  ): Attempt | Promise<Attempt> {
+    return this.#dispatch(conn, call, body, startedAt);
+  }
+
+  /**
+   * Waits for the protocol of the connection given to this call; when it cannot take the call
+   * (HTTP/1.1 already claimed, or the server allows fewer streams), asks the pool again.
+   */
+  async #settleShared(
+    got: PooledConnection | Promise<PooledConnection>,
+    call: Call,
+    body: PoolBody,
+    retrying: boolean,
+    startedAt: number,
+  ): Promise<Attempt> {
+    for (let tries = 0; ; tries++) {
+      const conn = await got;
+      if (!conn.known) await conn.ready;
+      if (call.signal?.aborted) {
+        this.#release(conn);
+        throw call.signal.reason;
+      }
+      if (this.#fits(conn)) return this.#dispatchShared(conn, call, body, retrying, startedAt);
+      this.#release(conn);
+      if (tries >= 1000)
+        throw new ClosedPoolError(`${this.poolName}: no connection took the request.`);
+      got = this.#acquireShared(call, retrying);
+    }
+  }
+
+  /** Whether a connection given to a call (its load counted) may carry it now. */
+  #fits(conn: PooledConnection): boolean {
+    if (conn.connectError !== null) return true; // the dispatch reports the connect error
+    const h2 = conn.h2;
+    if (h2 !== null) return conn.load <= h2.maxStreams && !h2.draining && conn.connected;
+    if (conn.claimed) return false;
+    conn.claimed = true;
+    const i = this.#shared.indexOf(conn);
+    if (i !== -1) this.#shared.splice(i, 1);
+    return true;
+  }
+
+  /** A call given `conn` will not use it after all. */
+  #release(conn: PooledConnection): void {
+    if (--conn.load > 0) return;
+    if (conn.connectError !== null) void this.#drop(conn);
+    else if (conn.h2 !== null) this.#settleIdle(conn);
+    else if (conn.known && !conn.claimed) {
+      // An HTTP/1.1 connection nobody took: it waits in the free list like any other.
+      const i = this.#shared.indexOf(conn);
+      if (i !== -1) this.#shared.splice(i, 1);
+      if (conn.client !== null && !this.#closed && this.#idle.length < this.maxsize) {
+        conn.idle = true;
+        this.#idle.push(conn);
+      } else void this.#drop(conn);
+    }
+    this.#pump();
+  }
+
+  #acquireShared(call: Call, retrying: boolean): PooledConnection | Promise<PooledConnection> {
+    if (this.#closed && !retrying) throw new ClosedPoolError(`${this.poolName}: Pool is closed.`);
+    const connect = call.timeout.connect ?? null;
+    const conn = this.#freeSlot(!this.block, connect);
+    if (conn !== null) return conn;
+    const waiter = new Waiter(this, connect, call.timeout.pool ?? null, call.signal);
+    this.#waiters.push(waiter);
+    return waiter.promise;
+  }
+
+  /**
+   * A place for one more request, its load counted: a stream on a shared connection, an idle
+   * HTTP/1.1 connection, or a new connection when `open` or the pool has room; else null.
+   */
+  #freeSlot(open: boolean, connectTimeout: number | null): PooledConnection | null {
+    const max = this.#sharedConnect!.maxStreams;
+    for (const conn of this.#shared) {
+      const room = conn.h2 !== null ? conn.h2.maxStreams : conn.known ? 0 : max;
+      if (conn.load < room && (conn.h2 === null || conn.multiplexing)) {
+        conn.load++;
+        return conn;
+      }
+    }
+    const idle = this.#idle;
+    while (idle.length > 0) {
+      const conn = idle.pop()!;
+      conn.idle = false;
+      if (conn.connected) {
+        conn.load = 1;
+        return conn;
+      }
+      void this.#drop(conn);
+    }
+    if (!open && this.#all.size >= this.maxsize) return null;
+    const conn = this.#open(connectTimeout);
+    conn.load = 1;
+    return conn;
+  }
+
+  /** Hands free places to waiting calls. */
+  #pump(): void {
+    while (this.#waiters.length > 0 && !this.#closed) {
+      const conn = this.#freeSlot(false, this.#waiters[0]!.connectTimeout);
+      if (conn === null) return;
+      this.#waiters.shift()!.grant(conn);
+    }
+  }
+
+  /** A shared connection with no request left: kept (up to `maxsize`) or closed. */
+  #settleIdle(conn: PooledConnection): void {
+    if (this.#closed || conn.closed || !conn.connected || conn.h2?.draining === true) {
+      void this.#drop(conn);
+    } else if (this.#all.size > this.maxsize) {
+      if (connectionDiscarded.hasSubscribers) {
+        connectionDiscarded.publish({
+          pool: this.poolName,
+          connection: conn.id,
+          maxsize: this.maxsize,
+        });
+      }
+      void this.#drop(conn);
+    }
+  }
+
+  /** A request on a connection of an http2 pool ended. */
+  #finishShared(conn: PooledConnection, reusable: boolean): void {
+    conn.load--;
+    if (conn.h2 !== null) {
+      this.#streams--;
+      if (conn.load === 0) this.#settleIdle(conn);
+      this.#pump();
+      return;
+    }
+    conn.load = 0;
+    if (!reusable || this.#closed || conn.closed || !conn.connected) void this.#drop(conn);
+    else {
+      conn.used = true;
+      if (this.#waiters.length > 0 || this.#idle.length < this.maxsize) {
+        conn.claimed = false;
+        conn.idle = true;
+        this.#idle.push(conn);
+      } else void this.#drop(conn);
+    }
+    this.#pump();
+  }
+
+  connectionDraining(conn: PooledConnection): void {
+    const i = this.#shared.indexOf(conn);
+    if (i !== -1) this.#shared.splice(i, 1);
+    if (conn.load === 0) void this.#drop(conn);
+    this.#pump();
   }
 
   // ---- connections ----
@@ -344,7 +559,11 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
     let connector = this.#connectors.get(connectTimeout);
     if (connector === undefined) {
       if (this.#connectors.size >= 16) this.#connectors.clear();
-      connector = guardConnect(this, this.#connectorFactory({ connectTimeout }), connectTimeout);
+      connector = guardConnect(
+        this,
+        this.#connectorFactory({ connectTimeout, http2: this.#http2 }),
+        connectTimeout,
+      );
       this.#connectors.set(connectTimeout, connector);
     }
     return connector;
@@ -352,8 +571,18 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
 
   #open(connectTimeout: number | null): PooledConnection {
     const connector = this.connector(connectTimeout);
-    const conn = new PooledConnection(this, this.#origin, this.#clientOptions, connector);
+    const shared = this.#sharedConnect;
+    const conn = new PooledConnection(
+      this,
+      this.#origin,
+      this.#clientOptions,
+      connector,
+      shared === null
+        ? null
+        : { options: shared.options, authority: this.#authority, maxStreams: shared.maxStreams },
+    );
     this.#all.add(conn);
+    if (shared !== null) this.#shared.push(conn);
     if (connectionCreated.hasSubscribers) {
       connectionCreated.publish({ pool: this.poolName, connection: conn.id });
     }
@@ -363,6 +592,10 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
   /** Closes a connection for good; it no longer counts against `maxsize`. */
   #drop(conn: PooledConnection, reason?: Error): Promise<void> {
     if (!this.#all.delete(conn)) return Promise.resolve();
+    if (this.#sharedConnect !== null) {
+      const i = this.#shared.indexOf(conn);
+      if (i !== -1) this.#shared.splice(i, 1);
+    }
     if (conn.connected) {
       conn.connected = false; // counted now; its 'disconnect' comes later and is then ignored
       this.#connected--;
@@ -373,6 +606,10 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
   /** An exchange ended: the connection goes back to the pool, to a waiter, or is closed. */
   finish(conn: PooledConnection, reusable: boolean): void {
     this.#running--;
+    if (this.#sharedConnect !== null) {
+      this.#finishShared(conn, reusable);
+      return;
+    }
     if (!reusable || this.#closed || conn.closed || !conn.connected) {
       void this.#drop(conn);
       this.#serveWaiter(null);
@@ -380,7 +617,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
     }
     conn.used = true;
     if (this.#serveWaiter(conn)) return;
-    if (this.#idle.length < this.maxsize) {
+    if (this.#idle.length < this.#idleLimit) {
       conn.idle = true;
       this.#idle.push(conn);
       return;
@@ -415,6 +652,11 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
 
   connectionDown(conn: PooledConnection): void {
     this.#connected--;
+    if (conn.h2 !== null) {
+      void this.#drop(conn);
+      this.#pump();
+      return;
+    }
     if (!conn.idle) return;
     conn.idle = false;
     const i = this.#idle.indexOf(conn);
@@ -431,6 +673,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
     const error = new ClosedPoolError(`${this.poolName}: Pool is closed.`);
     for (const waiter of this.#waiters.splice(0)) waiter.fail(error);
     const idle = this.#idle.splice(0);
+    for (const conn of this.#shared) if (conn.h2 !== null && conn.load === 0) idle.push(conn);
     await Promise.all(idle.map((conn) => this.#drop(conn)));
   }
 
@@ -454,9 +697,37 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
 }
 installConnectionPoolView(ConnectionPool);
 
+/** The headers of an HTTP/2 stream with Expect (h2-session.ts sends it with its wait). */
+function withExpect(headers: Record<string, string> | undefined): Record<string, string> {
+  return { ...headers, expect: '100-continue' };
+}
+
 function positiveInteger(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 1) {
     throw new RangeError(`${name} must be a whole number of at least 1, got ${value}.`);
   }
   return value;
+}
+
+function poolSize(value: number, block: boolean): number {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new RangeError(`maxsize must be a whole number of at least 0, got ${value}.`);
+  }
+  if (value === 0 && block) {
+    throw new RangeError(
+      'maxsize 0 with block (poolBlock) would never hand out a connection: give maxsize of at least 1, or block false.',
+    );
+  }
+  return value;
+}
+
+/** The options undici gives a connector for this origin (the hostname without IPv6 brackets). */
+function connectOptions(scheme: string, host: string, port: number): SharedConnect['options'] {
+  const hostname = host.charCodeAt(0) === 91 /* [ */ ? host.slice(1, -1) : host;
+  return {
+    hostname,
+    host: `${host}:${port}`,
+    protocol: `${scheme}:`,
+    port: String(port),
+  } as SharedConnect['options'];
 }

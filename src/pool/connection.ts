@@ -1,18 +1,32 @@
 /**
  * One pooled connection: a single-connection undici Client (pipelining 1), so the pool decides,
  * as urllib3 does, which connection each request uses, how many stay open and which are closed.
+ * With http2 offered, the connection opens its socket itself first: when ALPN chose h2 it carries
+ * many requests at once over an {@link H2Session}; otherwise the socket goes to an undici Client.
  */
 import type { Socket } from 'node:net';
-import { Client } from 'undici';
+
+import { Client, type Dispatcher } from 'undici';
+import { H2Session, type SessionOwner, type StreamHandler } from './h2-session.js';
 import { type ConnectMarks, connectMarks, now, takeSocketMarks, watchSocket } from './timings.js';
-import type { ConnectorFactory } from './types.js';
+import type { ConnectorFactory, PoolBody } from './types.js';
 
 /** What a connection tells its pool. */
 export interface ConnectionOwner {
+  readonly poolName: string;
   /** The socket opened. */
   connectionUp(conn: PooledConnection): void;
   /** The socket closed (the server closed it, an error, the keep-alive timer, or close()). */
   connectionDown(conn: PooledConnection): void;
+  /** An h2 connection takes no new streams (GOAWAY). */
+  connectionDraining?(conn: PooledConnection): void;
+}
+
+/** How an http2-offering connection opens: undici's connect options and our stream limit. */
+export interface SharedConnect {
+  readonly options: Parameters<ReturnType<ConnectorFactory>>[0];
+  readonly authority: string;
+  readonly maxStreams: number;
 }
 
 /** undici Client options shared by every connection of a pool; built once per pool. */
@@ -24,7 +38,20 @@ let nextId = 0;
 export class PooledConnection {
   /** Unique id, for logs and diagnostics. */
   readonly id = ++nextId;
-  readonly client: Client;
+  /** The undici Client of an HTTP/1.1 connection; null for h2 (and until ALPN chose). */
+  client: Client | null = null;
+  /** The HTTP/2 session once ALPN chose h2. */
+  h2: H2Session | null = null;
+  /** Requests the pool gave this connection that are not finished (h2: streams, reserved or open). */
+  load = 0;
+  /** An http2-offering connection whose protocol is not known yet: resolves once it is. */
+  ready: Promise<void> | null = null;
+  /** Its protocol is known (always, without http2). */
+  known = true;
+  /** An HTTP/1.1 outcome was claimed by one of the calls that waited for the protocol. */
+  claimed = false;
+  /** Why opening an http2-offering connection failed: every call given it fails with this. */
+  connectError: Error | null = null;
   /** A socket is open. */
   connected = false;
   /** It already carried a whole response, so a socket failure may be a stale keep-alive. */
@@ -48,13 +75,103 @@ export class PooledConnection {
     origin: string,
     options: ClientOptions,
     connect: ReturnType<ConnectorFactory>,
+    shared: SharedConnect | null = null,
   ) {
     this.#owner = owner;
-    this.client = new Client(origin, { ...options, connect: this.#watch(connect) });
-    this.client.on('connect', this.#onConnect);
-    this.client.on('disconnect', this.#onDisconnect);
+    if (shared === null) {
+      this.#client(origin, options, this.#watch(connect));
+      return;
+    }
+    this.known = false;
+    const watched = this.#watch(connect);
+    this.ready = new Promise((resolve) => {
+      watched(shared.options, (err, socket) => {
+        if (err !== null || this.closed) {
+          this.connectError = err ?? new Error('The connection was closed.');
+          socket?.destroy();
+          this.known = true;
+          return resolve();
+        }
+        this.socket = socket;
+        if ((socket as { alpnProtocol?: string | false }).alpnProtocol !== 'h2') {
+          // HTTP/1.1: the open socket goes to undici; a later reconnect opens a new one.
+          let first: Socket | null = socket;
+          this.#client(origin, options, (opts, callback) => {
+            if (first === null) return watched(opts, callback);
+            const given = first;
+            first = null;
+            process.nextTick(callback, null, given);
+          });
+          this.known = true;
+          return resolve();
+        }
+        this.version = 20;
+        this.h2 = new H2Session(
+          this.#sessionOwner(),
+          socket,
+          origin,
+          shared.authority,
+          shared.maxStreams,
+          () => {
+            this.known = true;
+            resolve();
+          },
+        );
+        this.connected = true;
+        this.#owner.connectionUp(this);
+      });
+    });
+  }
+
+  #client(origin: string, options: ClientOptions, connect: ReturnType<ConnectorFactory>): void {
+    const client = new Client(origin, { ...options, connect });
+    this.client = client;
+    client.on('connect', this.#onConnect);
+    client.on('disconnect', this.#onDisconnect);
     // Connect failures also reach the request that asked; this keeps them from being unhandled.
-    this.client.on('connectionError', noop);
+    client.on('connectionError', noop);
+  }
+
+  #sessionOwner(): SessionOwner {
+    const owner = this.#owner;
+    return {
+      poolName: owner.poolName,
+      sessionDraining: () => owner.connectionDraining?.(this),
+      sessionClosed: this.#onDisconnect,
+    };
+  }
+
+  /** An HTTP/2 connection that takes more streams. */
+  get multiplexing(): boolean {
+    return this.h2 !== null && !this.h2.draining && this.connected;
+  }
+
+  /** Sends one request on this connection (an h2 stream, or through the undici Client). */
+  dispatch(
+    options: Dispatcher.DispatchOptions,
+    handler: StreamHandler & Dispatcher.DispatchHandler,
+    expectWait?: number | null,
+  ): void {
+    const h2 = this.h2;
+    if (h2 !== null) {
+      h2.request(
+        {
+          method: options.method,
+          path: options.path,
+          headers: options.headers as Record<string, string> | null | undefined,
+          body: (options.body ?? null) as PoolBody,
+          expectWait,
+        },
+        handler,
+      );
+      return;
+    }
+    if (this.connectError !== null) {
+      const err = this.connectError;
+      process.nextTick(() => handler.onError(err));
+      return;
+    }
+    this.client!.dispatch(options, handler);
   }
 
   /**
@@ -95,8 +212,17 @@ export class PooledConnection {
   destroy(reason?: unknown): Promise<void> {
     this.closed = true;
     this.idle = false;
-    if (this.client.destroyed) return Promise.resolve();
-    return this.client.destroy((reason as Error | undefined) ?? null).catch(noop);
+    if (this.h2 !== null) {
+      this.h2.destroy(reason);
+      return Promise.resolve();
+    }
+    const client = this.client;
+    if (client === null) {
+      this.socket?.destroy();
+      return Promise.resolve();
+    }
+    if (client.destroyed) return Promise.resolve();
+    return client.destroy((reason as Error | undefined) ?? null).catch(noop);
   }
 }
 

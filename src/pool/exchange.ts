@@ -174,16 +174,24 @@ export class Exchange implements ResponseSource, HeadWatcher, ContinueWatcher, R
     this.#timer?.refresh();
     this.#sending = false; // the server answered: whatever is still being sent no longer matters
     if (status < 200) return true; // 1xx: informational, the real head follows
-    this.headersAt = now();
-    this.#continue?.skip(); // a final answer before 100: the body is never sent
-    this.bodyGoes();
-    this.#resume = resume;
     const headers = parseHeaders(raw);
     const held = this.#heldLength;
     if (held !== null) {
       if (held.length === 0) delete headers['content-length'];
       else headers['content-length'] = held.length === 1 ? held[0] : held;
     }
+    this.onResponseHead(status, headers, resume, statusText);
+    return true;
+  }
+
+  /** The final response head, headers parsed (HTTP/1.1 through onHeaders; HTTP/2 directly). */
+  onResponseHead(status: number, headers: RawHeaders, resume: () => void, statusText = ''): void {
+    this.#timer?.refresh();
+    this.#sending = false;
+    this.headersAt = now();
+    this.#continue?.skip(); // a final answer before 100: the body is never sent
+    this.bodyGoes();
+    this.#resume = resume;
     this.phase = 'body';
     this.expected = expectedLength(this.#method, status, headers);
     const version = this.conn.version;
@@ -192,7 +200,6 @@ export class Exchange implements ResponseSource, HeadWatcher, ContinueWatcher, R
     const response = new PoolResponse(this, this.#body, status, reason, headers, version);
     this.#response = response;
     this.#resolve(response);
-    return true;
   }
 
   onData(chunk: Buffer): boolean {

@@ -65,8 +65,8 @@ export class PoolManager {
 
   constructor(options: PoolManagerOptions = {}) {
     const { numPools = 10, ...poolOptions } = options;
-    if (!Number.isInteger(numPools) || numPools < 1) {
-      throw new RangeError(`numPools must be a whole number of at least 1, got ${numPools}.`);
+    if (!Number.isInteger(numPools) || numPools < 0) {
+      throw new RangeError(`numPools must be a whole number of at least 0, got ${numPools}.`);
     }
     this.numPools = numPools;
     this.poolOptions = { maxsize: 10, ...poolOptions };
@@ -150,6 +150,9 @@ export class PoolManager {
       }
       return pool;
     }
+    // numPools 0 keeps no pool (urllib3's RecentlyUsedContainer(0) drops each one at once): the
+    // pool serves this call and keeps none of its connections, so nothing is left open.
+    if (this.numPools === 0) return this.newPool(params, { keepIdle: false });
     pool = this.newPool(params);
     pools.set(key, pool);
     this.#mostRecent = pool;

@@ -205,9 +205,12 @@ export class PoolResponse implements RawResponse, AsyncIterator<Uint8Array> {
     }
   }
 
-  /** Reads the rest of the body, decoded; the whole body once it was read. */
+  /**
+   * Reads the rest of the body, decoded, and keeps it as `data`; empty bytes once the body was
+   * read, as urllib3's `read()` after the content was consumed (`data` still holds it).
+   */
   async read(): Promise<Uint8Array> {
-    if (this.data !== null) return this.data;
+    if (this.data !== null) return EMPTY;
     if (this.stream() === this && this.#state === ENDED) return this.#takeQueued();
     const chunks: Uint8Array[] = [];
     let size = 0;

@@ -76,6 +76,7 @@ export function socksConnector(
   config: SocksProxyConfig,
   tls: TlsSettings,
   connectTimeout: number | null,
+  http2 = false,
 ): buildConnector.connector {
   const proxy = socksProxy(config);
   return (options, callback) => {
@@ -114,7 +115,11 @@ export function socksConnector(
             return attempt.succeed(tunnel);
           }
           const inner = { ...options, httpSocket: tunnel };
-          tlsConnector(tls, null)(inner, (tlsErr, tlsSocket) => {
+          tlsConnector(
+            tls,
+            null,
+            http2,
+          )(inner, (tlsErr, tlsSocket) => {
             if (tlsErr) return attempt.fail(tlsErr);
             markSocket(tlsSocket, { dnsAt: marks.dnsAt, tcpAt, tlsAt: now() });
             attempt.succeed(tlsSocket);
@@ -131,5 +136,5 @@ export function socksConnectorFactory(
   config: SocksProxyConfig,
   tls: TlsSettings,
 ): ConnectorFactory {
-  return ({ connectTimeout }) => socksConnector(config, tls, connectTimeout);
+  return ({ connectTimeout, http2 }) => socksConnector(config, tls, connectTimeout, http2 === true);
 }

@@ -23,14 +23,23 @@ import { performance } from 'node:perf_hooks';
  * With retries, the timings are those of the try that gave the response.
  */
 export interface Timings {
+  /** Waiting for a pooled connection, ms. */
   readonly queued: number | null;
+  /** Resolving the host name, ms; `null` for an IP address or a reused connection. */
   readonly dns: number | null;
+  /** Opening the TCP connection (and a proxy tunnel), ms; `null` on a reused connection. */
   readonly connect: number | null;
+  /** The TLS handshake, ms; `null` for plain HTTP or a reused connection. */
   readonly tls: number | null;
+  /** Writing the request and its body, ms. */
   readonly request: number | null;
+  /** From the request written to the response headers, ms. */
   readonly firstByte: number | null;
+  /** From the headers to the end of the body, ms; `null` until a streamed body was read. */
   readonly download: number | null;
+  /** From the start of the try to the end of the body, ms; `null` until then. */
   readonly total: number | null;
+  /** Whether the connection was reused from the pool. */
   readonly reused: boolean;
 }
 

@@ -184,6 +184,7 @@ export function tunnelConnector(
   tls: TlsSettings,
   proxyTls: TlsSettings,
   connectTimeout: number | null,
+  http2 = false,
 ): buildConnector.connector {
   const toProxy = tlsConnector(proxyTls, null);
   const shown = isIPv6(proxy.host) ? `[${proxy.host}]` : proxy.host;
@@ -214,7 +215,11 @@ export function tunnelConnector(
         if (!isSuccess(status))
           return attempt.fail(tunnelError(tunnelFailure(`${status} ${reason}`.trim())));
         const tunnelAt = now();
-        tlsConnector(tls, null)({ ...options, httpSocket: socket }, (tlsErr, tlsSocket) => {
+        tlsConnector(
+          tls,
+          null,
+          http2,
+        )({ ...options, httpSocket: socket }, (tlsErr, tlsSocket) => {
           if (tlsErr !== null) return attempt.fail(tlsErr);
           markSocket(tlsSocket, { dnsAt: marks.dnsAt, tcpAt: tunnelAt, tlsAt: now() });
           attempt.succeed(tlsSocket);
@@ -238,6 +243,6 @@ export function tunnelConnectorFactory(
   tls: TlsSettings,
   proxyTls: TlsSettings,
 ): ConnectorFactory {
-  return ({ connectTimeout }) =>
-    tunnelConnector(proxy, proxyHeaders, tls, proxyTls, connectTimeout);
+  return ({ connectTimeout, http2 }) =>
+    tunnelConnector(proxy, proxyHeaders, tls, proxyTls, connectTimeout, http2 === true);
 }

@@ -64,7 +64,7 @@ export interface RawResponse {
   readonly data: Uint8Array | null;
   /** Decoded body chunks, as they arrive; read-timeout and connection errors are pool errors. */
   stream(): AsyncIterable<Uint8Array>;
-  /** Reads the rest of the body, decoded. */
+  /** Reads the rest of the body, decoded: empty bytes once it was all read (urllib3's `read()`). */
   read(): Promise<Uint8Array>;
   /** Reads and discards the rest so the connection goes back to the pool. */
   drain(): Promise<void>;
@@ -108,6 +108,8 @@ export interface ProxySettings {
  */
 export type ConnectorFactory = (opts: {
   connectTimeout: number | null;
+  /** Offer h2 through ALPN on the TLS connection to the origin (inside tunnels too). */
+  http2?: boolean | undefined;
 }) => buildConnector.connector;
 
 /** Live counters of one ConnectionPool, named as undici's pool stats. */
@@ -122,4 +124,6 @@ export interface PoolStats {
   readonly running: number;
   /** pending + running. */
   readonly size: number;
+  /** HTTP/2 streams open now, over all of the pool's h2 connections (each also in `running`). */
+  readonly streams: number;
 }

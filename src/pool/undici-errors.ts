@@ -67,10 +67,16 @@ const readTimeout: Translate = (err, ctx) =>
     { cause: err },
   );
 
+// http.client's words for a peer that closes before a whole response head (requests raises
+// ConnectionError(ProtocolError('Connection aborted.', RemoteDisconnected(...)))). http.client
+// would take a head cut off by the close as complete; llhttp does not hand one out.
+const REMOTE_DISCONNECTED = "RemoteDisconnected('Remote end closed connection without response')";
+
 /** The connection broke: before the response it was "aborted", during the body "broken". */
 const broken: Translate = (err, ctx) => {
   if (ctx.phase !== 'body') {
-    return new ProtocolError(`Connection aborted: ${describeClose(err)}`, { cause: err });
+    const what = err.code === 'UND_ERR_SOCKET' ? REMOTE_DISCONNECTED : describeClose(err);
+    return new ProtocolError(`Connection aborted: ${what}`, { cause: err });
   }
   if (ctx.expected !== null && ctx.received < ctx.expected) return incompleteRead(err, ctx);
   return new ProtocolError(`Connection broken: ${describeClose(err)}`, { cause: err });
@@ -192,6 +198,16 @@ const TABLE: Readonly<Record<string, Translate>> = {
   UND_ERR_CLOSED: broken,
   UND_ERR_DESTROYED: broken,
   UND_ERR_INFO: broken,
+  // HTTP/2 (pool/h2-session.ts): a stream or session that broke, as a socket that closed.
+  ERR_HTTP2_STREAM_ERROR: broken,
+  ERR_HTTP2_SESSION_ERROR: broken,
+  ERR_HTTP2_STREAM_CANCEL: broken,
+  ERR_HTTP2_GOAWAY_SESSION: broken,
+  ERR_HTTP2_INVALID_SESSION: broken,
+  ERR_HTTP2_INVALID_HEADER_VALUE: badArgument,
+  ERR_HTTP2_INVALID_CONNECTION_HEADERS: badArgument,
+  ERR_INVALID_CHAR: badArgument,
+  ERR_INVALID_HTTP_TOKEN: badArgument,
   ECONNRESET: broken,
   EPIPE: broken,
   ECONNABORTED: broken,

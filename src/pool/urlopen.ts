@@ -25,6 +25,7 @@ import {
   requestRetry,
   retrying,
 } from './diagnostics.js';
+import { isUnprocessed } from './h2-session.js';
 import type { BodyOptions, PoolResponse } from './raw-response.js';
 import type { PoolBody, RawResponse, UrlopenOptions } from './types.js';
 
@@ -65,6 +66,9 @@ export interface CallPool {
   /** Starts one try on a connection (waiting for one if the pool blocks). */
   startExchange(call: Call, body: PoolBody, retrying: boolean): Attempt | Promise<Attempt>;
 }
+
+/** Tries of requests the server did not process that are not counted against the Retry. */
+const FREE_UNPROCESSED = 4;
 
 /** Errors urllib3's urlopen counts against the Retry and tries again. */
 const RETRYABLE: readonly Function[] = [
@@ -107,6 +111,7 @@ async function retryLoop(pool: CallPool, call: Call): Promise<RawResponse> {
   let retries = Retry.from(call.retries, { redirect: false });
   let body: PoolBody = options.body ?? null;
   let freeRetry = true;
+  let unprocessed = 0;
   for (let attempt = 0; ; attempt++) {
     signal?.throwIfAborted();
     if (requestAttempt.hasSubscribers) publishAttempt(pool, call, attempt + 1);
@@ -122,6 +127,13 @@ async function retryLoop(pool: CallPool, call: Call): Promise<RawResponse> {
       if (!isRetryable(err)) throw err;
       if (freeRetry && neverSent(exchange, err)) {
         freeRetry = false;
+        continue;
+      }
+      // HTTP/2: the server said it did not process the request (GOAWAY, REFUSED_STREAM), so it
+      // is sent again whatever the method, a few times without counting (RFC 9113 §8.7).
+      if (unprocessed < FREE_UNPROCESSED && isUnprocessed(err)) {
+        unprocessed++;
+        body = rewind(body, options, exchange, err);
         continue;
       }
       retries = retries.increment(method, url, { error: err, pool });

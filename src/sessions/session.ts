@@ -61,7 +61,7 @@ export interface SessionSendOptions extends SendOptions {
 }
 
 /**
- * What `new Session(options)` takes: the Session's attributes (API.md), set before any request.
+ * What `new Session(options)` takes: the Session's attributes, set before any request.
  * `headers` are laid over the default headers (a `null` value removes one); `adapters` are
  * mounted after the default `https://` and `http://` ones.
  */
@@ -131,12 +131,19 @@ export function defaultHeaders(): CaseInsensitiveDict<HeaderValue | null> {
 export class Session extends SessionRedirectMixin {
   /** Sent with every request; a request's `null` header removes one for that request. */
   headers: CaseInsensitiveDict<HeaderValue | null> = defaultHeaders();
+  /** Sent with every request that gives none: `[user, pass]` (Basic) or an AuthBase. @default null */
   auth: AuthInput | null = null;
+  /** Scheme or `scheme://host` -> proxy URL, for every request (the environment fills in the rest). @default {} */
   proxies: ProxiesInput = {};
+  /** `response` hooks run for every request, after the request's own. @default { response: [] } */
   hooks: Hooks = { response: [] };
+  /** Query parameters added to every request (a request's `null` value drops one). @default {} */
   params: Record<string, ParamValue | readonly ParamValue[]> = {};
+  /** Default of `stream` for every request. @default false */
   stream = false;
+  /** Default of `verify`: `true`, `false`, or a CA bundle file or directory. @default true */
   verify: boolean | string = true;
+  /** Default client certificate: a path, `[cert, key]` or `{ cert, key, passphrase }`. @default null */
   cert: CertInput | null = null;
   /** @default 30 */
   maxRedirects = 30;

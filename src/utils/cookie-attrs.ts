@@ -13,7 +13,9 @@ export interface JarCookie {
   readonly value: string;
   /**
    * `example.com` for a host-only cookie, `.example.com` for a domain cookie (it matches
-   * subdomains), `''` for a cookie set by hand without a domain (it matches every host).
+   * subdomains), `''` for a cookie set by hand without a domain (it matches every host). A cookie
+   * set by hand with a domain shows it as given, as requests' `create_cookie` keeps it
+   * (`{ domain: 'test.com' }` shows `test.com`, and matches subdomains as http.cookiejar does).
    */
   readonly domain: string;
   readonly path: string;
@@ -45,10 +47,22 @@ export function bareDomain(domain: string): string {
   return domain.startsWith('.') ? domain.slice(1).toLowerCase() : domain.toLowerCase();
 }
 
-/** The domain as JarCookie.domain shows it (see there). */
+/**
+ * The domain as JarCookie.domain shows it (see there). `hostOnly` is true for a host-only
+ * cookie, false for a domain cookie shown with its dot, and null (tough-cookie's "not decided")
+ * for one set by hand with a domain given without a dot: it matches as a domain cookie.
+ */
 export function shownDomain(c: Cookie): string {
   const domain = c.domain ?? ANY_HOST;
-  return c.hostOnly || domain === ANY_HOST ? domain : `.${domain}`;
+  return c.hostOnly !== false || domain === ANY_HOST ? domain : `.${domain}`;
+}
+
+/**
+ * The value requests' jar stores (`RequestsCookieJar.set_cookie`): a value wrapped in double
+ * quotes loses every `\"` inside, so `"\"bar:baz\""` becomes `"bar:baz"`.
+ */
+export function storedValue(value: string): string {
+  return value.startsWith('"') && value.endsWith('"') ? value.replaceAll('\\"', '') : value;
 }
 
 /** Expiry in epoch ms; `null` for a session cookie, 0 for one already expired by Max-Age. */
@@ -89,18 +103,18 @@ export function toDate(expires: Date | number | null | undefined): Date | null {
 
 /** A tough-cookie Cookie for `jar.set()` (requests' `create_cookie`). */
 export function createCookie(name: string, value: string, options: CookieOptions): Cookie {
-  const domain = options.domain
-    ? (toughCookie().canonicalDomain(options.domain) ?? ANY_HOST)
-    : ANY_HOST;
+  const given = options.domain;
+  const domain = given ? (toughCookie().canonicalDomain(given) ?? ANY_HOST) : ANY_HOST;
   return new (toughCookie().Cookie)({
     key: name,
-    value,
+    value: storedValue(value),
     domain,
     path: options.path || '/',
     expires: toDate(options.expires) ?? 'Infinity',
     secure: options.secure ?? false,
     httpOnly: options.httpOnly ?? false,
-    hostOnly: false,
+    // null: shown as given, without a dot (see shownDomain).
+    hostOnly: given && !given.startsWith('.') ? null : false,
   });
 }
 

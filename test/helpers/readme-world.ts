@@ -10,6 +10,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import http2 from 'node:http2';
 import type net from 'node:net';
+import { createSecureContext } from 'node:tls';
 import { certFor, certs } from './certs.js';
 import { DigestChecker } from './digest.js';
 import { startProxy, type TestProxy } from './proxy.js';
@@ -130,7 +131,20 @@ export async function startReadmeWorld(): Promise<ReadmeWorld> {
     records.push(rec);
     answer(req, res, rec, digest, hits);
   };
-  const tls = http2.createSecureServer({ ...certFor(DOC_HOSTS), allowHTTP1: true }, handle);
+  // self-signed.example shows a certificate nobody signed (for localhost), as its name says.
+  const c = certs();
+  const selfSigned = createSecureContext({
+    cert: c.read(c.selfSigned.cert),
+    key: c.read(c.selfSigned.key),
+  });
+  const tls = http2.createSecureServer(
+    {
+      ...certFor(DOC_HOSTS),
+      allowHTTP1: true,
+      SNICallback: (name, cb) => cb(null, name === 'self-signed.example' ? selfSigned : undefined),
+    },
+    handle,
+  );
   const plain = http.createServer(handle);
   const sockets = new Set<net.Socket>();
   for (const server of [tls, plain]) {

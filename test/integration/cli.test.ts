@@ -139,9 +139,14 @@ describe('requests-ts command line: requests', () => {
     assert.match(out, /^\{\n {4}/);
   });
 
-  test('--timings prints the total on stderr', async () => {
+  test('--timings prints the phases and the total on stderr', async () => {
     const r = await cli(['--timings', server.url]);
     assert.match(r.stderr, /total: \d+\.\d ms/);
+    assert.match(r.stderr, /connect: \d+\.\d ms/);
+    assert.match(r.stderr, /firstByte: \d+\.\d ms/);
+    assert.match(r.stderr, /download: \d+\.\d ms/);
+    assert.match(r.stderr, /reused: no/);
+    assert.doesNotMatch(r.stderr, /dns:|tls:/, 'an IP address over plain TCP: no dns, no tls');
   });
 
   test('--session NAME keeps headers and cookies in a file between runs', async () => {

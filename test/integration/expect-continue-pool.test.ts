@@ -120,12 +120,26 @@ describe('Expect: 100-continue obeys the pool', () => {
     t.after(() => pool.close());
     const r = await pool.urlopen('POST', '/up', { body: 'abc', headers: EXPECT });
     assert.equal(Buffer.from(r.data!).toString(), 'got 3');
-    assert.deepEqual(pool.stats, { connected: 1, free: 1, pending: 0, running: 0, size: 0 });
+    assert.deepEqual(pool.stats, {
+      connected: 1,
+      free: 1,
+      pending: 0,
+      running: 0,
+      size: 0,
+      streams: 0,
+    });
     const again = await pool.urlopen('POST', '/up', { body: 'abcd', headers: EXPECT });
     assert.equal(Buffer.from(again.data!).toString(), 'got 4');
     assert.equal((await pool.urlopen('GET', '/')).status, 200);
     assert.equal(server.counts.opened, 1, 'the same connection served all three');
-    assert.deepEqual(pool.stats, { connected: 1, free: 1, pending: 0, running: 0, size: 0 });
+    assert.deepEqual(pool.stats, {
+      connected: 1,
+      free: 1,
+      pending: 0,
+      running: 0,
+      size: 0,
+      streams: 0,
+    });
   });
 
   test('stats count an Expect call, and destroy() stops it with ClosedPoolError', async (t) => {
@@ -142,7 +156,14 @@ describe('Expect: 100-continue obeys the pool', () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.deepEqual(pool.stats, { connected: 1, free: 0, pending: 1, running: 1, size: 2 });
+    assert.deepEqual(pool.stats, {
+      connected: 1,
+      free: 0,
+      pending: 1,
+      running: 1,
+      size: 2,
+      streams: 0,
+    });
     const rejected = [
       assert.rejects(first, ClosedPoolError),
       assert.rejects(second, ClosedPoolError),

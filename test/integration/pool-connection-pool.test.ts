@@ -159,7 +159,14 @@ describe('ConnectionPool bodies', () => {
       for await (const chunk of r.stream()) size += chunk.length;
       assert.equal(size, big.length);
       assert.equal(r.closed, true);
-      assert.deepEqual(pool.stats, { connected: 1, free: 1, pending: 0, running: 0, size: 0 });
+      assert.deepEqual(pool.stats, {
+        connected: 1,
+        free: 1,
+        pending: 0,
+        running: 0,
+        size: 0,
+        streams: 0,
+      });
       await pool.urlopen('GET', '/');
       assert.equal(server.connections(), 1);
     } finally {
@@ -180,7 +187,14 @@ describe('ConnectionPool bodies', () => {
       r.close();
       assert.equal(r.closed, true);
       await sleep(20);
-      assert.deepEqual(pool.stats, { connected: 0, free: 0, pending: 0, running: 0, size: 0 });
+      assert.deepEqual(pool.stats, {
+        connected: 0,
+        free: 0,
+        pending: 0,
+        running: 0,
+        size: 0,
+        streams: 0,
+      });
     } finally {
       await pool.close();
       await server.close();
@@ -238,7 +252,14 @@ describe('ConnectionPool keep-alive and maxsize', () => {
       for (let i = 0; i < 4; i++) ids.push((await echoed(pool, 'GET', '/')).connectionId);
       assert.deepEqual(ids, [0, 0, 0, 0]);
       assert.equal(server.connections(), 1);
-      assert.deepEqual(pool.stats, { connected: 1, free: 1, pending: 0, running: 0, size: 0 });
+      assert.deepEqual(pool.stats, {
+        connected: 1,
+        free: 1,
+        pending: 0,
+        running: 0,
+        size: 0,
+        streams: 0,
+      });
     } finally {
       await pool.close();
       await server.close();
@@ -283,7 +304,14 @@ describe('ConnectionPool keep-alive and maxsize', () => {
     try {
       const calls = Array.from({ length: 5 }, () => pool.urlopen('GET', '/'));
       for (let i = 0; i < 50 && server.requests.length < 2; i++) await sleep(5);
-      assert.deepEqual(pool.stats, { connected: 2, free: 0, pending: 3, running: 2, size: 5 });
+      assert.deepEqual(pool.stats, {
+        connected: 2,
+        free: 0,
+        pending: 3,
+        running: 2,
+        size: 5,
+        streams: 0,
+      });
       open();
       const responses = await Promise.all(calls);
       assert.equal(responses.length, 5);
@@ -369,7 +397,14 @@ describe('ConnectionPool keep-alive and maxsize', () => {
       await echoed(pool, 'GET', '/');
       server.server.closeIdleConnections(); // the server's keep-alive expiry: FIN on an idle socket
       for (let i = 0; i < 50 && pool.stats.connected > 0; i++) await sleep(5);
-      assert.deepEqual(pool.stats, { connected: 0, free: 0, pending: 0, running: 0, size: 0 });
+      assert.deepEqual(pool.stats, {
+        connected: 0,
+        free: 0,
+        pending: 0,
+        running: 0,
+        size: 0,
+        streams: 0,
+      });
       const got = await echoed(pool, 'POST', '/', { body: 'x', retries: false });
       assert.equal(got.connectionId, 1);
     } finally {

@@ -100,7 +100,14 @@ describe('PoolManager', () => {
       const r = await pending;
       assert.equal(Buffer.from(r.data!).toString(), 'slow');
       for (let i = 0; i < 50 && pool.stats.connected > 0; i++) await sleep(5);
-      assert.deepEqual(pool.stats, { connected: 0, free: 0, pending: 0, running: 0, size: 0 });
+      assert.deepEqual(pool.stats, {
+        connected: 0,
+        free: 0,
+        pending: 0,
+        running: 0,
+        size: 0,
+        streams: 0,
+      });
     } finally {
       await pm.close();
       await s1.close();

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HTTPAdapter, MockAdapter, Session } from '../../src/index.js';
+import { CacheAdapter, HTTPAdapter, MockAdapter, Session } from '../../src/index.js';
 import { certs, startHttpsServer, type TestHttpsServer } from '../helpers/certs.js';
 import { startProxy, type TestProxy } from '../helpers/proxy.js';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -36,6 +36,9 @@ describe('Response.timings', () => {
         res.write('ab');
         await sleep(BODY_DELAY);
         res.end('cd');
+      } else if (req.url === '/cached') {
+        res.writeHead(200, { 'Content-Length': '2', 'Cache-Control': 'max-age=60' });
+        res.end('ok');
       } else if (req.url === '/hop') {
         await sleep(HEAD_DELAY);
         res.writeHead(302, { Location: '/slow', 'Content-Length': '0' });
@@ -173,6 +176,25 @@ describe('Response.timings', () => {
       assert.equal(second.timings.reused, true);
     } finally {
       await blocking.close();
+    }
+  });
+
+  test('CacheAdapter: the network answer is measured, one from the store is not', async () => {
+    const cached = new Session();
+    cached.mount('http://', new CacheAdapter());
+    try {
+      const first = await cached.get(`${srv.url}/cached`);
+      assert.equal(first.fromCache, false);
+      assert.equal(typeof first.timings.firstByte, 'number');
+      const again = await cached.get(`${srv.url}/cached`);
+      assert.equal(again.fromCache, true);
+      const t = again.timings;
+      for (const phase of PHASES.filter((p) => p !== 'total'))
+        assert.equal(t[phase as keyof typeof t], null, phase);
+      assert.equal(t.reused, false);
+      assert.equal(typeof t.total, 'number');
+    } finally {
+      await cached.close();
     }
   });
 

@@ -1,6 +1,6 @@
 /**
  * nghttpd: many concurrent requests multiplexed on one h2 connection (API.md: "one h2 connection
- * carries many requests at once"). Pending until HTTP/2 multiplexing (issue 13) lands.
+ * carries many requests at once").
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -20,9 +20,13 @@ function h2Session(): Session {
   return s;
 }
 
-/** Distinct sessions (connections) nghttpd has logged with -v: `[id=N]`. */
+/**
+ * Distinct sessions (connections) that carried requests, as nghttpd logs them with -v:
+ * `[id=N] ... recv HEADERS frame` (the port probe of startDaemon is a session without any).
+ */
 function connections(log: string): number {
-  return new Set(log.match(/\[id=\d+\]/g) ?? []).size;
+  return new Set(log.match(/\[id=\d+\][^\n]*recv HEADERS frame/g)?.map((l) => l.split(']')[0]))
+    .size;
 }
 
 before(async () => {

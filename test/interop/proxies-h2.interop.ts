@@ -1,6 +1,6 @@
 /**
  * http2 through a CONNECT tunnel (API.md: h2 "also inside CONNECT tunnels"): nginx behind squid and
- * tinyproxy answers over h2. Pending: today http2 is dropped behind a proxy (HTTP/2, issue 13).
+ * tinyproxy answers over h2.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';

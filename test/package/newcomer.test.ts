@@ -62,6 +62,10 @@ export function codeBlocks(markdown: string, file: string): DocBlock[] {
  */
 const CANNOT_RUN: { marker: string; why: string }[] = [
   {
+    marker: "encodeURIComponent('/var/run/docker.sock')",
+    why: "talks to a Docker daemon's socket, which this machine need not have (and a test may not create at that path); test/integration/unix-socket.test.ts runs the same calls against a socket in a temp dir",
+  },
+  {
     marker: "verify: '/etc/ssl/company-ca.pem'",
     why: 'names a company CA bundle and client certificate files that only the reader has; test/tls/ runs the same options against generated ones',
   },
@@ -69,10 +73,24 @@ const CANNOT_RUN: { marker: string; why: string }[] = [
     marker: "https: 'http://proxy.local:3128'",
     why: 'names its own proxies (proxy.local:3128, a SOCKS proxy on 127.0.0.1:1080), which override the environment; test/proxy/ runs the same calls through local proxies',
   },
+  {
+    marker: "encodeURIComponent('/var/run/docker.sock')",
+    why: "talks to the Docker daemon's socket, which only the reader has; test/integration/unix-socket.test.ts runs the same calls against node:http servers on sockets in temporary directories",
+  },
 ];
 
 /** What the local servers must have seen while a block (found by a string in it) ran. */
-const EXPECT: [marker: string, check: (seen: WorldRecord[], where: string) => void][] = [
+const EXPECT: [
+  marker: string,
+  check: (seen: WorldRecord[], where: string, stdout: string) => void,
+][] = [
+  [
+    "await requests.get('https://self-signed.example/', { verify: false })",
+    (seen, where, stdout) => {
+      assert.match(stdout, /^not trusted: /, `${where}: the self-signed certificate refused`);
+      assert.equal(seen.filter((r) => r.host === 'self-signed.example').length, 1, where);
+    },
+  ],
   [
     "'https://api.example.org/flaky'",
     (seen, where) => {
@@ -303,12 +321,18 @@ describe('the newcomer path, from the packed tarball', () => {
         const seen = world.records.slice(before);
         if (b.code.includes('MockAdapter')) {
           assert.deepEqual(seen, [], `${where}: a MockAdapter block opens no connection`);
-        } else {
+        } else if (/'https?:\/\//.test(b.code)) {
           assert.ok(seen.length > 0, `${where} reached the local servers`);
         }
-        for (const [marker, check] of EXPECT) if (b.code.includes(marker)) check(seen, where);
+        for (const [marker, check] of EXPECT) {
+          if (!b.code.includes(marker)) continue;
+          used.add(marker);
+          check(seen, where, r.stdout);
+        }
       }
-      for (const c of CANNOT_RUN) assert.ok(used.has(c.marker), `no block left for: ${c.marker}`);
+      for (const m of [...CANNOT_RUN.map((c) => c.marker), ...EXPECT.map((e) => e[0])]) {
+        assert.ok(used.has(m), `no block left for: ${m}`);
+      }
       // Every CONNECT named a documented host, and the proxy refused nothing.
       for (const rec of world.proxy.records) assert.notEqual(rec.status, 502, rec.target);
     } finally {

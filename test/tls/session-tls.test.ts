@@ -152,14 +152,14 @@ describe('client certificates through a Session', () => {
     await s.close();
   });
 
-  test('a missing certificate file is a clear error, for http:// URLs too', async () => {
+  test('a missing certificate file is a clear error (https only: see requests-parity.test.ts)', async () => {
     const s = new Session();
     await assert.rejects(
       s.get(server.url, { cert: '/nonexistent/client.pem', verify: certs().caFile }),
       /Could not find the TLS certificate file, invalid path: \/nonexistent\/client.pem/,
     );
     await assert.rejects(
-      s.get('http://127.0.0.1:9/', { cert: ['/nonexistent/c.pem', '/nonexistent/k.pem'] }),
+      s.get(server.url, { cert: ['/nonexistent/c.pem', '/nonexistent/k.pem'] }),
       TLSFileError,
     );
     await s.close();

@@ -84,10 +84,12 @@ describe('bodyIsReplayable and bodyForSend', () => {
     assert.equal(none.bodyForSend(), null);
   });
 
-  test('forms and json are strings', () => {
+  test('forms are strings, json is bytes (as requests encodes it)', () => {
     assert.equal(post({ a: 1 }).bodyForSend(), 'a=1');
     const j = new Request({ method: 'POST', url: 'http://x.com/', json: [1] }).prepare();
-    assert.equal(j.bodyForSend(), '[1]');
+    const sent = j.bodyForSend();
+    assert.ok(sent instanceof Uint8Array);
+    assert.equal(Buffer.from(sent).toString(), '[1]');
   });
 
   test('a Blob and a fileFromPath are read again on each call', async () => {

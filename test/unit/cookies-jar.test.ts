@@ -105,7 +105,7 @@ describe('RequestsCookieJar lookups', () => {
     assert.deepEqual([...jar.keys()].sort(), ['any', 'p', 's']);
     assert.deepEqual([...jar.values()].sort(), ['1', '2', '4']);
     assert.deepEqual(Object.fromEntries(jar.items()), { s: '1', p: '2', any: '4' });
-    assert.deepEqual(jar.listDomains().sort(), ['', '.example.com']);
+    assert.deepEqual(jar.listDomains().sort(), ['', 'example.com']); // as given, as requests
     assert.deepEqual(jar.listPaths().sort(), ['/', '/x']);
     assert.ok(jar.multipleDomains());
     assert.deepEqual(jar.getDict({ domain: 'example.com' }), { s: '1' });
@@ -119,7 +119,7 @@ describe('RequestsCookieJar lookups', () => {
     // are redacted: a cookie is a credential (issue 11).
     assert.equal(
       String(jar),
-      '<RequestsCookieJar[<Cookie a=[redacted] for />, <Cookie b=[redacted] for .example.org/p>]>',
+      '<RequestsCookieJar[<Cookie a=[redacted] for />, <Cookie b=[redacted] for example.org/p>]>',
     );
   });
 
@@ -133,7 +133,7 @@ describe('RequestsCookieJar lookups', () => {
         {
           name: 'a',
           value: '1',
-          domain: '.example.com',
+          domain: 'example.com', // as given (lower-cased), without a dot added
           path: '/p',
           expires,
           secure: true,

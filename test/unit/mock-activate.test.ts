@@ -26,7 +26,7 @@ describe('MockAdapter.activate (issue 14.8)', () => {
         201,
       );
       assert.equal(mock.calls.length, 2);
-      assert.equal(mock.calls[1]!.body, '{}');
+      assert.equal(Buffer.from(mock.calls[1]!.body as Uint8Array).toString(), '{}');
       assert.ok(mock.isActive);
       assert.ok(mocked());
     }

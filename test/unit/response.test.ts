@@ -106,7 +106,7 @@ describe('Response: construction and simple fields', () => {
     assert.equal(r.headers.size, 0);
     assert.equal(r.cookies.size, 0);
     assert.equal(r.headers, r.headers);
-    assert.equal(r.content.length, 0); // no raw: empty body
+    assert.equal(r.content, null); // no raw: requests' None
     assert.equal(r.text, '');
     assert.equal(String(r), '<Response [0]>');
   });
