@@ -406,8 +406,14 @@ export class Session extends SessionRedirectMixin {
     const context =
       given ?? CallContext.start((kwargs.timeout as TimeoutConfig).total, options.signal);
     if (context !== CallContext.NONE) kwargs.context = context;
-    const chain = this.#sendChain(request, options, kwargs);
-    return given !== undefined || context === CallContext.NONE ? chain : endAfter(context, chain);
+    if (given !== undefined || context === CallContext.NONE) {
+      return await this.#sendChain(request, options, kwargs);
+    }
+    try {
+      return await this.#sendChain(request, options, kwargs);
+    } finally {
+      context.end();
+    }
   }
 
   async #sendChain(
@@ -476,14 +482,6 @@ export class Session extends SessionRedirectMixin {
 installSessionView(Session);
 
 /** One request through `adapter`, its `elapsed` measured from `start`. */
-async function endAfter(context: CallContext, call: Promise<Response>): Promise<Response> {
-  try {
-    return await call;
-  } finally {
-    context.end();
-  }
-}
-
 async function sendTimed(
   adapter: BaseAdapter,
   request: PreparedRequest,
