@@ -5,6 +5,7 @@
 
 import type { PreparedRequest } from '../models/prepared-request.js';
 import type { Response } from '../models/response.js';
+import type { CallContext } from '../pool/call-context.js';
 import type { CertInput } from '../pool/tls.js';
 import type { TimeoutInput } from '../timeout.js';
 import type { ProxiesMap } from '../utils/proxies.js';
@@ -27,6 +28,11 @@ export interface SendOptions {
   onUploadProgress?: ProgressCallback | undefined;
   /** Ours: response body progress; see RequestOptions.onDownloadProgress. */
   onDownloadProgress?: ProgressCallback | undefined;
+  /**
+   * The call's deadline and signal, made once by the Session for the whole chain of redirects;
+   * when given, `timeout.total` and `signal` are already in it. @internal
+   */
+  context?: CallContext | undefined;
 }
 
 /**

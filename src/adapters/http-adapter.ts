@@ -4,13 +4,13 @@
  * the one table of error-table.ts).
  */
 import { checkOptionKeys, optionKeys } from '../_internal/options.js';
-import { TotalTimeoutError } from '../_internal/pool-errors.js';
 import { installView, RedactedKeyMap } from '../_internal/redact.js';
 import { basicAuthStr } from '../auth.js';
 import { translatePoolError } from '../error-table.js';
 import { ChunkedEncodingError, ContentDecodingError, InvalidProxyURL } from '../errors.js';
 import type { PreparedRequest } from '../models/prepared-request.js';
 import { type Response, releaseWhenCollected } from '../models/response.js';
+import { CallContext } from '../pool/call-context.js';
 import type { ConnectionPool } from '../pool/connection-pool.js';
 import { PoolManager, type PoolManagerOptions } from '../pool/pool-manager.js';
 import { ProxyManager } from '../pool/proxy-manager.js';
@@ -280,11 +280,10 @@ export class HTTPAdapter extends BaseAdapter {
     }
     const url = this.requestUrl(request, proxies);
     this.addHeaders(request, options);
-    // `total` bounds the whole call: the pool bounds it up to the headers, this timer the body.
-    const total =
-      !stream && timeout.total != null
-        ? new TotalTimer(pool, url, timeout.total, options.signal)
-        : null;
+    // One context bounds the whole call (pool/call-context.ts): the one a Session made for its
+    // chain, else one made here, which ends with this send (a streamed body is not bounded).
+    const given = options.context;
+    const context = given ?? CallContext.start(timeout.total, options.signal);
     const { onUploadProgress, onDownloadProgress } = options;
     const upload = onUploadProgress ? new ProgressReporter(onUploadProgress) : null;
     try {
@@ -294,7 +293,7 @@ export class HTTPAdapter extends BaseAdapter {
         const urlopenOptions = this.#urlopenOptions(
           request,
           timeout,
-          total?.signal ?? options.signal,
+          context,
           options.maxResponseSize,
         );
         if (upload !== null) countUpload(request, urlopenOptions, upload);
@@ -314,7 +313,7 @@ export class HTTPAdapter extends BaseAdapter {
       }
       return response;
     } finally {
-      total?.clear();
+      if (given === undefined) context.end();
       if (upload !== null) upload.settled = true;
     }
   }
@@ -322,7 +321,7 @@ export class HTTPAdapter extends BaseAdapter {
   #urlopenOptions(
     request: PreparedRequest,
     timeout: TimeoutConfig,
-    signal: AbortSignal | undefined,
+    context: CallContext,
     maxResponseSize: number | null | undefined,
   ): UrlopenOptions {
     const options: UrlopenOptions = {
@@ -336,7 +335,7 @@ export class HTTPAdapter extends BaseAdapter {
         maxResponseSize === undefined ? this.config.maxResponseSize : maxResponseSize,
     };
     if (request.bodyIsReplayable) options.rewindBody = () => request.bodyForSend();
-    if (signal) options.signal = signal;
+    if (context !== CallContext.NONE) options.context = context;
     return options;
   }
 
@@ -377,27 +376,6 @@ installView(
 function isHttps(url: string): boolean {
   const head = url.slice(0, 11).toLowerCase();
   return head.startsWith('https:') || head === 'https+unix:';
-}
-
-/** Aborts a call with TotalTimeoutError once `ms` have passed, while its body is read. */
-class TotalTimer {
-  readonly #controller = new AbortController();
-  readonly #timer: NodeJS.Timeout;
-  readonly signal: AbortSignal;
-
-  constructor(pool: ConnectionPool, url: string, ms: number, outer: AbortSignal | undefined) {
-    this.signal = outer
-      ? AbortSignal.any([outer, this.#controller.signal])
-      : this.#controller.signal;
-    this.#timer = setTimeout(() => {
-      const message = `${String(pool)}: The request took longer than its total timeout. (total timeout=${ms} ms)`;
-      this.#controller.abort(new TotalTimeoutError(url, message));
-    }, ms);
-  }
-
-  clear(): void {
-    clearTimeout(this.#timer);
-  }
 }
 
 /** The statuses Session follows (REDIRECT_STATI). */

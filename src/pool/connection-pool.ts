@@ -8,6 +8,7 @@ import type { Dispatcher } from 'undici';
 import { ClosedPoolError } from '../_internal/pool-errors.js';
 import type { Retry } from '../retry.js';
 import { TimeoutConfig } from '../timeout.js';
+import { CallContext } from './call-context.js';
 import {
   type ClientOptions,
   type ConnectionOwner,
@@ -15,15 +16,11 @@ import {
   type SharedConnect,
 } from './connection.js';
 import { defaultConnectorFactory, guardConnect } from './connector.js';
+import { type ContinueRequest, DEFAULT_EXPECT_CONTINUE_TIMEOUT } from './continue-phase.js';
 import { connectionCreated, connectionDiscarded } from './diagnostics.js';
 import { Exchange, type ExchangeOwner } from './exchange.js';
-import {
-  type ContinueOwner,
-  DEFAULT_EXPECT_CONTINUE_TIMEOUT,
-  startContinue,
-} from './expect-continue.js';
 import { parseUrl, pathOf, type RequestTarget } from './parse-url.js';
-import { checkMethod, continueHeaders, prepareHeaders } from './request-headers.js';
+import { checkMethod, expectLine, prepareHeaders } from './request-headers.js';
 import { now } from './timings.js';
 import type {
   ConnectorFactory,
@@ -93,7 +90,7 @@ export interface ConnectionPoolOptions {
  * const pool = new ConnectionPool({ scheme: 'http', host: '127.0.0.1', port: 8080, maxsize: 4 });
  * const r = await pool.urlopen('GET', '/status', { timeout: new TimeoutConfig({ read: 5_000 }) });
  */
-export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueOwner {
+export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
   readonly scheme: 'http' | 'https';
   readonly host: string;
   readonly port: number;
@@ -133,8 +130,6 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     readonly options: SharedConnect['options'];
   } | null;
   #streams = 0;
-  /** http2 pools: a connection chose HTTP/1.1, so Expect calls go the HTTP/1.1 way at once. */
-  #spokeH1 = false;
   #connected = 0;
   #running = 0;
   #closed = false;
@@ -276,39 +271,38 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
       checkMethod(method);
       const given = options.headers ?? this.#headers;
       const headers = prepareHeaders(given, this.#extraHeaders, host);
+      const timeout = options.timeout ?? this.#timeout;
+      const expect =
+        headers !== given && options.body != null ? this.#expect(given, options) : null;
+      // Last: once made, a context of ours is ended by runCall.
+      const context = options.context ?? CallContext.start(timeout.total, options.signal);
       call = {
         method,
         path,
         url,
         headers,
-        timeout: options.timeout ?? this.#timeout,
+        timeout,
         body: {
           decodeContent: options.decodeContent ?? true,
           maxSize: options.maxResponseSize ?? null,
         },
-        signal: options.signal,
+        context,
+        signal: context.signal,
         retries: options.retries ?? this.#retries,
         options,
         // Only a call whose headers needed changes can hold Expect: the normal path pays nothing.
-        continueHeaders:
-          headers !== given && options.body != null
-            ? continueHeaders(given, this.#extraHeaders, host ?? this.#authority)
-            : null,
+        expect,
       };
     } catch (err) {
       return Promise.reject(err);
     }
-    return runCall(this, call);
+    return runCall(this, call, options.context !== undefined);
   }
 
   /** Starts one try of `call`: a connection (maybe after a wait), then the request on it. @internal */
   startExchange(call: Call, body: PoolBody, retrying: boolean): Attempt | Promise<Attempt> {
-    const expect = call.continueHeaders !== null && body !== null;
     const startedAt = now(); // `queued` runs from here to the dispatch
-    if (this.#sharedConnect !== null && !(expect && this.#spokeH1)) {
-      return this.#startShared(call, body, retrying, startedAt);
-    }
-    if (expect) return this.#continue(call, body!, retrying);
+    if (this.#sharedConnect !== null) return this.#startShared(call, body, retrying, startedAt);
     const got = this.#acquire(call.timeout, call.signal, retrying);
     if (got instanceof PooledConnection) return this.#dispatch(got, call, body, startedAt);
     return got.then((conn) => this.#dispatch(conn, call, body, startedAt));
@@ -319,61 +313,23 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     return target.charCodeAt(0) === 47 /* / */ ? this.#base + target : target;
   }
 
-  /**
-   * A try with `Expect: 100-continue` (pool/expect-continue.ts). undici refuses that header, so
-   * the exchange drives its own socket, but in a place of this pool: it waits, blocks and counts
-   * (`maxsize`, `block`, `stats`, close()) as any other connection does.
-   */
-  #continue(
-    call: Call,
-    body: Exclude<PoolBody, null>,
-    retrying: boolean,
-  ): Attempt | Promise<Attempt> {
-    const got = this.#acquire(call.timeout, call.signal, retrying, true);
-    if (got instanceof PooledConnection) return this.#startContinue(got, call, body);
-    return got.then((conn) => this.#startContinue(conn, call, body));
+  /** The 100-continue phase a call's headers ask for (pool/continue-phase.ts), or null. */
+  #expect(
+    headers: Record<string, string> | undefined,
+    options: UrlopenOptions,
+  ): ContinueRequest | null {
+    const line = expectLine(headers);
+    if (line === null) return null;
+    const wait = options.expectContinueTimeout;
+    return { line, wait: wait === undefined ? DEFAULT_EXPECT_CONTINUE_TIMEOUT : wait };
   }
 
-  #startContinue(got: PooledConnection, call: Call, body: Exclude<PoolBody, null>): Attempt {
-    // A kept-alive undici connection cannot carry this request: its place is taken over.
-    const seat = got.connected ? this.#replace(got) : got;
-    const wait = call.options.expectContinueTimeout;
-    this.#running++;
-    try {
-      return startContinue(
-        this,
-        seat,
-        {
-          method: call.method,
-          path: call.path,
-          headers: call.continueHeaders!,
-          timeout: call.timeout,
-          body: call.body,
-          signal: call.signal,
-          expectWait: wait === undefined ? DEFAULT_EXPECT_CONTINUE_TIMEOUT : wait,
-        },
-        body,
-      );
-    } catch (err) {
-      this.finish(seat, false);
-      throw err;
-    }
-  }
-
-  /** Closes `conn` and opens an unconnected one in its place (the pool's count stays). */
-  #replace(conn: PooledConnection): PooledConnection {
-    void this.#drop(conn);
-    return this.#open(null, true);
-  }
-
-  #dispatch(
-    conn: PooledConnection,
-    call: Call,
-    body: PoolBody,
-    startedAt: number,
-    expectWait: number | null | undefined = undefined,
-  ): Exchange {
+  #dispatch(conn: PooledConnection, call: Call, body: PoolBody, startedAt: number): Exchange {
     const { timeout } = call;
+    // Expect: 100-continue is a phase of the exchange on HTTP/1.1 (pool/continue-phase.ts), of
+    // the stream on HTTP/2 (pool/h2-session.ts).
+    const expect = body === null ? null : call.expect;
+    const h2Expect = expect !== null && conn.h2 !== null;
     const exchange = new Exchange(
       this,
       conn,
@@ -383,13 +339,14 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
       call.body,
       call.signal,
       startedAt,
+      h2Expect ? null : expect,
     );
     this.#running++;
     const options: Dispatcher.DispatchOptions = {
       method: call.method,
       path: call.path,
-      headers: (expectWait === undefined ? call.headers : call.continueHeaders) ?? null,
-      body: body as string | Uint8Array | null,
+      headers: (h2Expect ? withExpect(call.headers) : call.headers) ?? null,
+      body: exchange.bodyToSend(body) as string | Uint8Array | null,
       // The exchange keeps the read timeout itself (undici's timers tick in ~1 s steps).
       headersTimeout: 0,
       bodyTimeout: 0,
@@ -398,7 +355,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     // (RFC 9110 §9.3.2), so it is kept alive as urllib3 keeps it.
     if (call.method === 'HEAD') options.reset = false;
     if (conn.h2 !== null) this.#streams++;
-    conn.dispatch(options, exchange, expectWait);
+    conn.dispatch(options, exchange, h2Expect ? expect.wait : undefined);
     return exchange;
   }
 
@@ -417,37 +374,15 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     return this.#settleShared(got, call, body, retrying, startedAt);
   }
 
-  /**
-   * Sends on a connection of an http2 pool. `Expect: 100-continue` is a phase of the h2 stream;
-   * on an HTTP/1.1 connection it takes the pool's own Expect path (pool/expect-continue.ts).
-   */
+  /** Sends on a connection of an http2 pool (HTTP/2 or HTTP/1.1, whichever ALPN chose). */
   #dispatchShared(
     conn: PooledConnection,
     call: Call,
     body: PoolBody,
-    retrying: boolean,
+    _retrying: boolean,
     startedAt: number,
   ): Attempt | Promise<Attempt> {
-    if (call.continueHeaders === null || body === null) {
-      return this.#dispatch(conn, call, body, startedAt);
-    }
-    if (conn.h2 !== null) {
-      const wait = call.options.expectContinueTimeout;
-      const expectWait = wait === undefined ? DEFAULT_EXPECT_CONTINUE_TIMEOUT : wait;
-      return this.#dispatch(conn, call, body, startedAt, expectWait);
-    }
-    if (conn.connectError !== null) return this.#dispatch(conn, call, body, startedAt);
-    // An HTTP/1.1 connection: back to the free list, and the Expect path takes a place.
-    this.#spokeH1 = true;
-    conn.load = 0;
-    conn.claimed = false;
-    const i = this.#shared.indexOf(conn);
-    if (i !== -1) this.#shared.splice(i, 1);
-    if (conn.client !== null && this.#idle.length < this.#idleLimit && !this.#closed) {
-      conn.idle = true;
-      this.#idle.push(conn);
-    } else void this.#drop(conn);
-    return this.#continue(call, body, retrying);
+    return this.#dispatch(conn, call, body, startedAt);
   }
 
   /**
@@ -617,15 +552,10 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     timeout: TimeoutConfig,
     signal: AbortSignal | undefined,
     retrying: boolean,
-    seat = false,
   ): PooledConnection | Promise<PooledConnection> {
     // A call already under way may finish its retries on a pool closed meanwhile (LRU eviction).
     if (this.#closed && !retrying) throw new ClosedPoolError(`${this.poolName}: Pool is closed.`);
     const idle = this.#idle;
-    // A place for an exchange with its own socket: a new one while there is room, else the
-    // least recently used idle connection gives up its place.
-    if (seat && (!this.block || this.#all.size < this.#sizeLimit)) return this.#open(null, true);
-    if (seat && idle.length > 0) return this.#replace(idle.shift()!);
     while (idle.length > 0) {
       const conn = idle.pop()!;
       conn.idle = false;
@@ -654,10 +584,9 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner, ContinueO
     return connector;
   }
 
-  /** A new connection; `plain`: a place for the Expect path, never shared. */
-  #open(connectTimeout: number | null, plain = false): PooledConnection {
+  #open(connectTimeout: number | null): PooledConnection {
     const connector = this.connector(connectTimeout);
-    const shared = plain ? null : this.#sharedConnect;
+    const shared = this.#sharedConnect;
     const conn = new PooledConnection(
       this,
       this.#origin,
@@ -785,6 +714,11 @@ installConnectionPoolView(ConnectionPool);
 
 function dropIdle(pool: ConnectionPool, conn: PooledConnection): void {
   pool.idleExpired(conn);
+}
+
+/** The headers of an HTTP/2 stream with Expect (h2-session.ts sends it with its wait). */
+function withExpect(headers: Record<string, string> | undefined): Record<string, string> {
+  return { ...headers, expect: '100-continue' };
 }
 
 function positiveInteger(name: string, value: number): number {

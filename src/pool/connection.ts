@@ -71,7 +71,6 @@ export class PooledConnection {
   /** Requests handed to it so far: the first one reports the connect phases, later ones are reused. */
   requests = 0;
   readonly #owner: ConnectionOwner;
-  #stop: ((reason: unknown) => void) | null = null;
 
   constructor(
     owner: ConnectionOwner,
@@ -211,24 +210,11 @@ export class PooledConnection {
     this.#owner.connectionDown(this);
   };
 
-  /**
-   * Hands this connection's place in the pool to an exchange that drives its own socket (the
-   * Expect: 100-continue phase, which undici refuses): `destroy` then stops that exchange.
-   */
-  attach(stop: (reason: unknown) => void): void {
-    this.#stop = stop;
-  }
-
   /** Closes the socket at once; requests still on it fail with `reason`. */
   destroy(reason?: unknown): Promise<void> {
     this.closed = true;
     if (this.idleTimer !== null) clearTimeout(this.idleTimer);
     this.idle = false;
-    const stop = this.#stop;
-    if (stop !== null) {
-      this.#stop = null;
-      stop(reason);
-    }
     if (this.h2 !== null) {
       this.h2.destroy(reason);
       return Promise.resolve();

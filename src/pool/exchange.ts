@@ -6,10 +6,11 @@
 import { STATUS_CODES } from 'node:http';
 import { ReadTimeoutError } from '../_internal/pool-errors.js';
 import type { PooledConnection } from './connection.js';
+import { ContinuePhase, type ContinueRequest, type ContinueWatcher } from './continue-phase.js';
 import { type HeadGuard, type HeadWatcher, headGuard } from './head-guard.js';
 import { type BodyOptions, PoolResponse, type ResponseSource } from './raw-response.js';
 import { computeTimings, now, type RequestMarks, type Timings } from './timings.js';
-import type { RawHeaders } from './types.js';
+import type { PoolBody, RawHeaders } from './types.js';
 import { asPoolError } from './undici-errors.js';
 
 /** What an exchange needs from its pool. */
@@ -30,7 +31,7 @@ function onReadTimeout(exchange: Exchange): void {
 }
 
 /** One request/response exchange; also the error context of everything that goes wrong in it. */
-export class Exchange implements ResponseSource, HeadWatcher, RequestMarks {
+export class Exchange implements ResponseSource, HeadWatcher, ContinueWatcher, RequestMarks {
   phase: 'connect' | 'request' | 'body' = 'connect';
   // Timing marks (pool/timings.ts): plain numbers, turned into Timings only when read.
   readonly startedAt: number;
@@ -74,6 +75,8 @@ export class Exchange implements ResponseSource, HeadWatcher, RequestMarks {
   #guard: HeadGuard | null = null;
   /** Content-Length values the guard kept from undici (pool/head-guard.ts), reported as sent. */
   #heldLength: string[] | null = null;
+  /** The `Expect: 100-continue` phase (pool/continue-phase.ts), when the call asked for it. */
+  readonly #continue: ContinuePhase | null;
 
   constructor(
     owner: ExchangeOwner,
@@ -87,6 +90,7 @@ export class Exchange implements ResponseSource, HeadWatcher, RequestMarks {
     body: BodyOptions,
     signal: AbortSignal | undefined,
     startedAt: number,
+    expect: ContinueRequest | null = null,
   ) {
     this.startedAt = startedAt;
     this.dispatchedAt = now();
@@ -99,6 +103,7 @@ export class Exchange implements ResponseSource, HeadWatcher, RequestMarks {
     this.readTimeout = timeouts.read ?? null;
     this.#body = body;
     this.#signal = signal;
+    this.#continue = expect === null ? null : new ContinuePhase(expect, this);
     this.promise = new Promise<PoolResponse>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -123,6 +128,11 @@ export class Exchange implements ResponseSource, HeadWatcher, RequestMarks {
     return this.phase !== 'connect';
   }
 
+  /** The body undici is to send: gated by the 100-continue phase when there is one. */
+  bodyToSend(body: PoolBody): PoolBody {
+    return this.#continue === null || body === null ? body : this.#continue.body(body);
+  }
+
   // ---- undici's handler interface ----
 
   onConnect(abort: (err?: Error) => void): void {
@@ -130,13 +140,23 @@ export class Exchange implements ResponseSource, HeadWatcher, RequestMarks {
     this.#abort = abort;
     this.phase = 'request';
     this.#sending = true;
-    if (this.readTimeout !== null && this.#timer === null) {
-      this.#timer = setTimeout(onReadTimeout, this.readTimeout, this);
-    }
     const socket = this.conn.socket;
+    const phase = this.#continue;
     if (socket !== null && this.conn.version === 11) {
       this.#guard = headGuard(socket);
       this.#guard.watch(this);
+      phase?.arm(socket);
+    } else {
+      phase?.open(); // HTTP/2: the body goes at once (undici's h2 client has its own Expect)
+    }
+    // Waiting for 100 is not the server being slow: the read timeout starts with the body.
+    if (phase === null || !phase.waiting || phase.unbounded) this.bodyGoes();
+  }
+
+  /** The body goes out now (or there is no 100-continue wait): the read timeout runs. */
+  bodyGoes(): void {
+    if (this.readTimeout !== null && this.#timer === null && !this.#done) {
+      this.#timer = setTimeout(onReadTimeout, this.readTimeout, this);
     }
   }
 
@@ -156,7 +176,10 @@ export class Exchange implements ResponseSource, HeadWatcher, RequestMarks {
     if (status < 200) return true; // 1xx: informational, the real head follows
     const headers = parseHeaders(raw);
     const held = this.#heldLength;
-    if (held !== null) headers['content-length'] = held.length === 1 ? held[0] : held;
+    if (held !== null) {
+      if (held.length === 0) delete headers['content-length'];
+      else headers['content-length'] = held.length === 1 ? held[0] : held;
+    }
     this.onResponseHead(status, headers, resume, statusText);
     return true;
   }
@@ -166,6 +189,8 @@ export class Exchange implements ResponseSource, HeadWatcher, RequestMarks {
     this.#timer?.refresh();
     this.#sending = false;
     this.headersAt = now();
+    this.#continue?.skip(); // a final answer before 100: the body is never sent
+    this.bodyGoes();
     this.#resume = resume;
     this.phase = 'body';
     this.expected = expectedLength(this.#method, status, headers);
@@ -189,7 +214,8 @@ export class Exchange implements ResponseSource, HeadWatcher, RequestMarks {
 
   onComplete(): void {
     const response = this.#response!;
-    this.#finish(!closesConnection(response.headers));
+    // A request whose body was never sent was not framed: its connection is not reused.
+    this.#finish(!closesConnection(response.headers) && this.#continue?.skipped !== true);
     response.end();
   }
 
@@ -205,6 +231,7 @@ export class Exchange implements ResponseSource, HeadWatcher, RequestMarks {
     this.#done = true;
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#guard?.unwatch(this);
+    this.#continue?.end();
     this.#signal?.removeEventListener('abort', this);
     this.#owner.finish(this.conn, reusable);
   }
@@ -216,8 +243,16 @@ export class Exchange implements ResponseSource, HeadWatcher, RequestMarks {
 
   // ---- the head guard's reports (HeadWatcher) ----
 
+  get headRequest(): boolean {
+    return this.#method === 'HEAD';
+  }
+
   headBytes(): void {
     this.#timer?.refresh();
+  }
+
+  continued(): void {
+    this.#continue?.open();
   }
 
   heldContentLength(values: string[]): void {
@@ -256,7 +291,8 @@ export class Exchange implements ResponseSource, HeadWatcher, RequestMarks {
   /** No byte moved for `readTimeout` ms. */
   readTimedOut(): void {
     if (this.#done || this.#paused) return; // a paused reader re-arms the timer on resume
-    if (this.#sending && this.conn.socket?.writableNeedDrain !== true) {
+    const waiting = this.#continue?.waiting === true; // for 100: the server is what we wait on
+    if (this.#sending && !waiting && this.conn.socket?.writableNeedDrain !== true) {
       // Still sending, and the socket takes more: we wait on the body source, not the server.
       this.#timer!.refresh();
       return;

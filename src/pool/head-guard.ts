@@ -8,7 +8,9 @@
  *   connection on an unsolicited `100 Continue`);
  * - Content-Length is read as urllib3 reads it: equal repeated values are one value (RFC 9110
  *   §8.6), unequal ones are InvalidHeader, and a 204 or 304 has no body whatever it says (undici
- *   would wait for, or complain about, the bytes it announces).
+ *   would wait for, or complain about, the bytes it announces);
+ * - a HEAD's answer without Content-Length or chunked ends with its head (RFC 9110 §9.3.2), and
+ *   its HTTP/1.1 connection stays open (undici's parser would read it to the connection's close).
  * The common head (one Content-Length, a final status) is passed on untouched, without a copy.
  */
 import type { Duplex } from 'node:stream';
@@ -16,13 +18,17 @@ import { PoolInvalidHeader } from '../_internal/pool-errors.js';
 
 /** What the guard tells the exchange waiting for a head. */
 export interface HeadWatcher {
+  /** The request was a HEAD: its answer has no body whatever its head says. */
+  readonly headRequest: boolean;
   /** Bytes of the head arrived: the read timeout starts again. */
   headBytes(): void;
   /**
    * The head's Content-Length values (as sent) when the guard took them out of what undici sees;
-   * the exchange still reports them.
+   * the exchange still reports them (none: a length the guard added, reported as absent).
    */
   heldContentLength(values: string[]): void;
+  /** A `100 Continue` head was skipped: a body held for it may go. */
+  continued(): void;
   /** The head cannot be read (e.g. unequal Content-Length values): the exchange fails with it. */
   badHead(err: Error): void;
 }
@@ -97,6 +103,7 @@ export class HeadGuard {
       }
       const { status } = scan;
       if (status < 100 || status >= 200 || status === 101) return fixLength(buf, scan, watcher);
+      if (status === 100) watcher.continued();
       buf = buf.subarray(scan.end); // an informational head: the final one follows
       if (buf.length === 0) return null;
     }
@@ -109,12 +116,15 @@ interface HeadScan {
   readonly status: number;
   /** [start, end) of each Content-Length line, end after its LF. */
   readonly lengths: readonly number[];
+  /** It has a Transfer-Encoding line. */
+  readonly coded: boolean;
 }
 
 const LF = 10;
 const CR = 13;
 const COMMA = 44;
 const CONTENT_LENGTH = 'content-length';
+const TRANSFER_ENCODING = 'transfer-encoding';
 
 /** Scans a response head; null when `buf` does not start with an HTTP status line. */
 function scanHead(buf: Buffer): HeadScan | null {
@@ -124,17 +134,20 @@ function scanHead(buf: Buffer): HeadScan | null {
   const status = statusOf(buf, firstLf);
   if (status === -1) return null;
   let lengths: number[] | null = null;
+  let coded = false;
   let line = firstLf + 1;
   while (line < buf.length) {
     const c = buf[line]!;
-    if (c === LF) return { end: line + 1, status, lengths: lengths ?? NONE };
+    if (c === LF) return { end: line + 1, status, lengths: lengths ?? NONE, coded };
     if (c === CR && line + 1 < buf.length && buf[line + 1] === LF) {
-      return { end: line + 2, status, lengths: lengths ?? NONE };
+      return { end: line + 2, status, lengths: lengths ?? NONE, coded };
     }
     const next = buf.indexOf(LF, line) + 1;
     if (next === 0) break;
-    if ((c | 0x20) === 0x63 /* c */ && isContentLength(buf, line))
+    const lower = c | 0x20;
+    if (lower === 0x63 /* c */ && isField(buf, line, CONTENT_LENGTH))
       (lengths ??= []).push(line, next);
+    else if (lower === 0x74 /* t */ && isField(buf, line, TRANSFER_ENCODING)) coded = true;
     line = next;
   }
   return INCOMPLETE;
@@ -142,7 +155,7 @@ function scanHead(buf: Buffer): HeadScan | null {
 
 const HTTP_SLASH = [72, 84, 84, 80, 47]; // 'HTTP/'
 const NONE: number[] = [];
-const INCOMPLETE: HeadScan = Object.freeze({ end: -1, status: 0, lengths: NONE });
+const INCOMPLETE: HeadScan = Object.freeze({ end: -1, status: 0, lengths: NONE, coded: false });
 
 /** `HTTP/1.1 204 ...`: the three digits after the first space of the status line, or -1. */
 function statusOf(buf: Buffer, lineEnd: number): number {
@@ -157,25 +170,33 @@ function statusOf(buf: Buffer, lineEnd: number): number {
   return status;
 }
 
-/** A `Content-Length:` field name (any case, optional spaces before the colon) at `at`. */
-function isContentLength(buf: Buffer, at: number): boolean {
-  if (buf.length < at + CONTENT_LENGTH.length + 1) return false;
-  for (let i = 0; i < CONTENT_LENGTH.length; i++) {
-    if ((buf[at + i]! | 0x20) !== CONTENT_LENGTH.charCodeAt(i)) return false;
+/** The field name `name` (lower case; any case in `buf`, spaces before the colon) at `at`. */
+function isField(buf: Buffer, at: number, name: string): boolean {
+  if (buf.length < at + name.length + 1) return false;
+  for (let i = 0; i < name.length; i++) {
+    if ((buf[at + i]! | 0x20) !== name.charCodeAt(i)) return false;
   }
-  let i = at + CONTENT_LENGTH.length;
+  let i = at + name.length;
   while (buf[i] === 32 || buf[i] === 9) i++;
   return buf[i] === 58; /* : */
 }
 
 /**
  * The head as undici should see it: untouched when it has one plain Content-Length (or none) on
- * a status that has a body; otherwise its Content-Length lines are taken out (204, 304) or made
+ * a status that has a body (a HEAD's answer without framing gets a zero length); otherwise its Content-Length lines are taken out (204, 304) or made
  * one (equal values), and the exchange keeps reporting the values as sent.
  */
 function fixLength(buf: Buffer, scan: HeadScan, watcher: HeadWatcher): Buffer {
   const { lengths, status } = scan;
-  if (lengths.length === 0) return buf;
+  if (lengths.length === 0) {
+    if (!watcher.headRequest || scan.coded || status === 204 || status === 304) return buf;
+    // A HEAD answer without framing: undici's parser would read it as "ends at close" and close
+    // a connection that HTTP/1.1 keeps (RFC 9110 §9.3.2: it has no body). A zero length says
+    // so; the response reports no Content-Length, as sent.
+    watcher.heldContentLength(NO_VALUES);
+    const line = buf.indexOf(LF) + 1;
+    return Buffer.concat([buf.subarray(0, line), ZERO_LENGTH, buf.subarray(line)]);
+  }
   const bodyless = status === 204 || status === 304;
   // The common head: one Content-Length, no list in it. Checked on the bytes: no strings made.
   if (!bodyless && lengths.length === 2 && !hasByte(buf, COMMA, lengths[0]!, lengths[1]!))
@@ -205,6 +226,8 @@ function hasByte(buf: Buffer, byte: number, start: number, end: number): boolean
   for (let i = start; i < end; i++) if (buf[i] === byte) return true;
   return false;
 }
+const NO_VALUES: string[] = [];
+const ZERO_LENGTH = Buffer.from('Content-Length: 0\r\n', 'latin1');
 
 /** The value of the header line [start, end). */
 function fieldValue(buf: Buffer, start: number, end: number): string {

@@ -56,34 +56,20 @@ export function prepareHeaders(
   return out;
 }
 
-/** `Expect: 100-continue` among `headers` (any case). */
-function expectsContinue(headers: Record<string, string>): boolean {
+/**
+ * The head line of `Expect: 100-continue` among `headers` (any case; as the caller spelled it),
+ * which undici refuses and pool/continue-phase.ts writes instead; null when there is none. Only
+ * called when prepareHeaders changed something, so a call without a refused header never pays.
+ */
+export function expectLine(headers: Record<string, string> | undefined): string | null {
+  if (headers === undefined) return null;
   for (const name in headers) {
     if (name.length === 6 && name.toLowerCase() === 'expect') {
-      return headers[name]!.trim().toLowerCase() === '100-continue';
+      const value = headers[name]!.trim();
+      return value.toLowerCase() === '100-continue' ? `${name}: ${value}` : null;
     }
   }
-  return false;
-}
-
-/**
- * The headers of the `Expect: 100-continue` path (pool/expect-continue.ts): as {@link
- * prepareHeaders} but nothing dropped, since Node's client takes them; null when `headers` do not
- * ask for 100-continue. Only called when prepareHeaders changed something, so a call without a
- * refused header never pays for it.
- */
-export function continueHeaders(
-  headers: Record<string, string> | undefined,
-  extra: Record<string, string> | undefined,
-  host: string,
-): Record<string, string> | null {
-  if (headers === undefined || !expectsContinue(headers)) return null;
-  const out: Record<string, string> = { ...headers };
-  if (extra !== undefined) {
-    for (const name in extra) if (!hasName(out, name.toLowerCase())) out[name] = extra[name]!;
-  }
-  if (!hasName(out, 'host')) out.host = host;
-  return out;
+  return null;
 }
 
 /** An HTTP token (RFC 9110 section 5.6.2): what a request method may be made of. */

@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import type { buildConnector } from 'undici';
 import type { Retry } from '../retry.js';
 import type { TimeoutConfig } from '../timeout.js';
+import type { CallContext } from './call-context.js';
 import type { Timings } from './timings.js';
 
 /** A request body as the pool sends it. Strings are sent as UTF-8. */
@@ -37,6 +38,12 @@ export interface UrlopenOptions {
    */
   expectContinueTimeout?: number | null | undefined;
   signal?: AbortSignal | undefined;
+  /**
+   * The context of a call that started above the pool (pool/call-context.ts): its deadline and
+   * signal then bound this urlopen, and `timeout.total` and `signal` here are not looked at.
+   * @internal
+   */
+  context?: CallContext | undefined;
 }
 
 /** The header map of a raw response: lower-cased names, repeated headers as arrays. */

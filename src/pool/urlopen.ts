@@ -12,11 +12,12 @@ import {
   PoolUnrewindableBodyError,
   ProtocolError,
   ReadTimeoutError,
-  TotalTimeoutError,
 } from '../_internal/pool-errors.js';
 import { redactUrl } from '../_internal/redact.js';
 import { Retry } from '../retry.js';
 import type { TimeoutConfig } from '../timeout.js';
+import { CallContext } from './call-context.js';
+import type { ContinueRequest } from './continue-phase.js';
 import {
   type RequestAttemptMessage,
   type RequestRetryMessage,
@@ -38,15 +39,18 @@ export interface Call {
   readonly headers: Record<string, string> | undefined;
   readonly timeout: TimeoutConfig;
   readonly body: BodyOptions;
+  /** The call's deadline and signal (pool/call-context.ts). */
+  readonly context: CallContext;
+  /** `context.signal`: what every wait of the call observes. */
   readonly signal: AbortSignal | undefined;
   /** `options.retries`, else the pool's. */
   readonly retries: Retry | number | false | null;
   readonly options: UrlopenOptions;
-  /** The headers of the Expect: 100-continue path (Expect kept), or null for the normal path. */
-  readonly continueHeaders: Record<string, string> | null;
+  /** The `Expect: 100-continue` phase the headers ask for, or null (pool/continue-phase.ts). */
+  readonly expect: ContinueRequest | null;
 }
 
-/** One try as the Retry loop sees it: an Exchange, or an Expect: 100-continue one. */
+/** One try as the Retry loop sees it (an Exchange). */
 export interface Attempt {
   /** Resolves with the response once its headers arrived. */
   readonly promise: Promise<PoolResponse>;
@@ -81,30 +85,23 @@ function isRetryable(err: unknown): err is Error {
   return false;
 }
 
-function abortTotal(controller: AbortController, pool: CallPool, path: string, ms: number): void {
-  const message = `${pool.poolName}: The request took longer than its total timeout. (total timeout=${ms} ms)`;
-  controller.abort(new TotalTimeoutError(pool.urlOf(path), message));
-}
-
 /**
- * Runs a call: `timeout.total` becomes a signal that aborts whatever the call is doing (waiting,
- * sending, reading a preloaded body, sleeping between tries); a streamed body is not bounded by it.
+ * Runs a call under its context: the deadline (`timeout.total`) aborts whatever the call is doing
+ * (waiting, sending, reading a preloaded body, sleeping between tries). A context made here ends
+ * with the call; one given by the caller (Session, HTTPAdapter) is theirs to end.
  */
-export function runCall(pool: CallPool, call: Call): Promise<RawResponse> {
-  const total = call.timeout.total;
-  return total == null ? retryLoop(pool, call) : runWithTotal(pool, call, total);
+export function runCall(pool: CallPool, call: Call, given: boolean): Promise<RawResponse> {
+  const context = call.context;
+  if (context.deadline !== null) context.at(pool.poolName, pool.urlOf(call.path));
+  if (given || context === CallContext.NONE) return retryLoop(pool, call);
+  return endAfter(context, retryLoop(pool, call));
 }
 
-async function runWithTotal(pool: CallPool, call: Call, total: number): Promise<RawResponse> {
-  const controller = new AbortController();
-  const timer = setTimeout(abortTotal, total, controller, pool, call.path, total);
-  const signal = call.signal;
-  const combined =
-    signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal]);
+async function endAfter(context: CallContext, call: Promise<RawResponse>): Promise<RawResponse> {
   try {
-    return await retryLoop(pool, { ...call, signal: combined });
+    return await call;
   } finally {
-    clearTimeout(timer);
+    context.end();
   }
 }
 

@@ -12,16 +12,14 @@ import {
   InvalidSchema,
   InvalidURL,
   TooManyRedirects,
-  TotalTimeout,
 } from '../errors.js';
 import type { PreparedRequest } from '../models/prepared-request.js';
 import type { Response } from '../models/response.js';
-import { TimeoutConfig } from '../timeout.js';
 import { environment } from '../utils/environment.js';
 import { getNetrcAuth } from '../utils/netrc.js';
 import { getAuthFromUrl, type ProxiesMap, resolveProxies } from '../utils/proxies.js';
 import { prepareUrl, requoteUri } from '../utils/url.js';
-import { parseUrl } from '../utils/url-parse.js';
+import { joinUrl, parseUrl } from '../utils/url-parse.js';
 import { publishRedirect } from './diagnostics.js';
 
 const DEFAULT_PORTS: Readonly<Record<string, number>> = { http: 80, https: 443 };
@@ -30,8 +28,6 @@ const REDIRECT_PURGED_HEADERS = ['Content-Length', 'Content-Type', 'Transfer-Enc
 /** Options of one hop: SendOptions plus whether to yield requests instead of sending them. */
 export interface RedirectOptions extends SendOptions {
   yieldRequests?: boolean;
-  /** When `timeout.total` runs out (performance.now() ms): it bounds the whole chain. */
-  deadline?: number | undefined;
 }
 
 export abstract class SessionRedirectMixin {
@@ -129,7 +125,7 @@ export abstract class SessionRedirectMixin {
     request: PreparedRequest,
     options: RedirectOptions = {},
   ): AsyncGenerator<Response | PreparedRequest, void, void> {
-    const { yieldRequests = false, deadline, ...sendOptions } = options;
+    const { yieldRequests = false, ...sendOptions } = options;
     let proxies = sendOptions.proxies;
     const history: Response[] = [];
     let url = this.getRedirectTarget(response);
@@ -168,10 +164,9 @@ export abstract class SessionRedirectMixin {
         yield request;
         return;
       }
-      const timeout = remainingTimeout(sendOptions.timeout, deadline, request);
+      // The chain's one context (sendOptions.context) bounds this hop: no deadline of its own.
       response = await this.send(request, {
         ...sendOptions,
-        timeout,
         proxies,
         allowRedirects: false,
       });
@@ -188,7 +183,7 @@ export abstract class SessionRedirectMixin {
     else if (hash !== -1 && hash < location.length - 1) previousFragment = location.slice(hash + 1);
     const absolute = /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(location);
     try {
-      const url = absolute ? requoteUri(location) : new URL(requoteUri(location), base).href;
+      const url = absolute ? requoteUri(location) : joinUrl(base, requoteUri(location));
       prepareUrl(url); // a Location that cannot be used is InvalidURL now, not a TypeError later
       return [url, previousFragment];
     } catch (err) {
@@ -232,27 +227,4 @@ async function consume(response: Response): Promise<void> {
     if (!(err instanceof ChunkedEncodingError || err instanceof ContentDecodingError)) throw err;
     await response.raw?.drain().catch(() => {});
   }
-}
-
-/** The call's timeout with `total` cut to what is left of the whole chain. */
-function remainingTimeout(
-  timeout: SendOptions['timeout'],
-  deadline: number | undefined,
-  request: PreparedRequest,
-): SendOptions['timeout'] {
-  if (deadline === undefined) return timeout;
-  const left = Math.floor(deadline - performance.now());
-  const config = TimeoutConfig.from(timeout);
-  if (left <= 0) {
-    throw new TotalTimeout(
-      `The request took longer than its total timeout while following redirects. (total timeout=${config.total} ms)`,
-      { request },
-    );
-  }
-  return new TimeoutConfig({
-    connect: config.connect,
-    read: config.read,
-    pool: config.pool,
-    total: left,
-  });
 }

@@ -22,6 +22,7 @@ import {
 } from '../models/prepared-request.js';
 import { Request, type RequestInit } from '../models/request.js';
 import type { Response } from '../models/response.js';
+import { CallContext } from '../pool/call-context.js';
 import { ACCEPT_ENCODING } from '../pool/decoders.js';
 import type { CertInput } from '../pool/tls.js';
 import { CaseInsensitiveDict } from '../structures.js';
@@ -425,6 +426,27 @@ export class Session extends SessionRedirectMixin {
     if (options.onUploadProgress) kwargs.onUploadProgress = monotone(options.onUploadProgress);
     if (options.onDownloadProgress)
       kwargs.onDownloadProgress = monotone(options.onDownloadProgress);
+    // One context (deadline + signal) for the whole chain, hops and retries included; made by the
+    // first send of a chain, ended once its response is read (pool/call-context.ts).
+    const given = options.context;
+    const context =
+      given ?? CallContext.start((kwargs.timeout as TimeoutConfig).total, options.signal);
+    if (context !== CallContext.NONE) kwargs.context = context;
+    if (given !== undefined || context === CallContext.NONE) {
+      return await this.#sendChain(request, options, kwargs);
+    }
+    try {
+      return await this.#sendChain(request, options, kwargs);
+    } finally {
+      context.end();
+    }
+  }
+
+  async #sendChain(
+    request: PreparedRequest,
+    options: SessionSendOptions,
+    kwargs: SendOptions,
+  ): Promise<Response> {
     const adapter = this.getAdapter(request.url!);
     const start = performance.now();
     let r = observed()
@@ -440,9 +462,7 @@ export class Session extends SessionRedirectMixin {
     const allowRedirects = options.allowRedirects ?? true;
     if (allowRedirects && r.isRedirect) {
       const history: Response[] = [];
-      const total = (kwargs.timeout as TimeoutConfig).total;
-      const deadline = total == null ? undefined : start + total;
-      for await (const resp of this.resolveRedirects(r, request, { ...kwargs, deadline }))
+      for await (const resp of this.resolveRedirects(r, request, kwargs))
         history.push(resp as Response);
       if (history.length > 0) {
         history.unshift(r);

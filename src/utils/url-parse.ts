@@ -111,6 +111,45 @@ function encodeInvalidChars(component: string, allowed: Uint8Array): string {
   return quoteChars(normalized, allowed, escapes === percents);
 }
 
+/**
+ * Resolves a reference against an absolute base URL (RFC 3986 §5.2.2, as Python's `urljoin`
+ * that requests' redirects use): only splitting and dot segments, nothing re-encoded or
+ * normalised (the WHATWG URL parser would, outside requests' rules and our error table). An
+ * absolute `ref` is returned as it is; the result has `ref`'s fragment, if any.
+ * @example joinUrl('http://h/a/b?q', '../c') // 'http://h/c'
+ */
+export function joinUrl(base: string, ref: string): string {
+  const b = URI_RE.exec(base);
+  const r = URI_RE.exec(ref);
+  if (b === null || r === null || r[1] !== undefined || b[1] === undefined) return ref;
+  const fragment = r[5] === undefined ? '' : `#${r[5]}`;
+  return joined(b, r) + fragment;
+}
+
+function joined(b: RegExpExecArray, r: RegExpExecArray): string {
+  const head = `${b[1]}:`;
+  if (r[2] !== undefined) return `${head}//${r[2]}${removeDotSegments(r[3]!)}${queryPart(r[4])}`;
+  const authority = b[2] === undefined ? '' : `//${b[2]}`;
+  const refPath = r[3]!;
+  if (refPath === '') {
+    return `${head}${authority}${b[3]!}${queryPart(r[4] ?? b[4])}`;
+  }
+  let path: string;
+  if (refPath[0] === '/') path = refPath;
+  else {
+    const basePath = b[3]!;
+    path =
+      b[2] !== undefined && basePath === ''
+        ? `/${refPath}`
+        : basePath.slice(0, basePath.lastIndexOf('/') + 1) + refPath;
+  }
+  return `${head}${authority}${removeDotSegments(path)}${queryPart(r[4])}`;
+}
+
+function queryPart(query: string | undefined): string {
+  return query === undefined ? '' : `?${query}`;
+}
+
 /** RFC 3986 section 5.2.4, as urllib3's `_remove_path_dot_segments`. */
 function removeDotSegments(path: string): string {
   const output: string[] = [];

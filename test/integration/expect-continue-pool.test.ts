@@ -94,8 +94,52 @@ describe('Expect: 100-continue obeys the pool', () => {
     );
     assert.equal(server.counts.continued, 5);
     assert.equal(server.counts.maxActive, 1, 'never more than one connection busy at once');
-    // One kept-alive connection for the plain calls at a time; each Expect call takes its place.
-    assert.ok(server.counts.opened <= 11, `${server.counts.opened} connections`);
+    // One exchange engine: the Expect calls run on the same kept-alive connection as the rest.
+    assert.equal(server.counts.opened, 1, `${server.counts.opened} connections`);
+  });
+
+  test('five Expect calls on maxsize 1 + block use exactly one connection', async (t) => {
+    const server = await countingServer(5);
+    t.after(() => server.close());
+    const pool = blockingPool(server.port);
+    t.after(() => pool.close());
+    const calls = [];
+    for (let i = 0; i < 5; i++) {
+      calls.push(pool.urlopen('POST', '/up', { body: 'x'.repeat(10 + i), headers: EXPECT }));
+    }
+    const texts = (await Promise.all(calls)).map((r) => Buffer.from(r.data!).toString());
+    assert.deepEqual(texts, ['got 10', 'got 11', 'got 12', 'got 13', 'got 14']);
+    assert.equal(server.counts.continued, 5);
+    assert.equal(server.counts.opened, 1, 'one connection at the server');
+  });
+
+  test('the connection of an Expect call is kept alive and reused; stats count it', async (t) => {
+    const server = await countingServer(5);
+    t.after(() => server.close());
+    const pool = new ConnectionPool({ scheme: 'http', host: '127.0.0.1', port: server.port });
+    t.after(() => pool.close());
+    const r = await pool.urlopen('POST', '/up', { body: 'abc', headers: EXPECT });
+    assert.equal(Buffer.from(r.data!).toString(), 'got 3');
+    assert.deepEqual(pool.stats, {
+      connected: 1,
+      free: 1,
+      pending: 0,
+      running: 0,
+      size: 0,
+      streams: 0,
+    });
+    const again = await pool.urlopen('POST', '/up', { body: 'abcd', headers: EXPECT });
+    assert.equal(Buffer.from(again.data!).toString(), 'got 4');
+    assert.equal((await pool.urlopen('GET', '/')).status, 200);
+    assert.equal(server.counts.opened, 1, 'the same connection served all three');
+    assert.deepEqual(pool.stats, {
+      connected: 1,
+      free: 1,
+      pending: 0,
+      running: 0,
+      size: 0,
+      streams: 0,
+    });
   });
 
   test('stats count an Expect call, and destroy() stops it with ClosedPoolError', async (t) => {
@@ -120,9 +164,12 @@ describe('Expect: 100-continue obeys the pool', () => {
       size: 2,
       streams: 0,
     });
+    const rejected = [
+      assert.rejects(first, ClosedPoolError),
+      assert.rejects(second, ClosedPoolError),
+    ];
     await pool.destroy();
-    await assert.rejects(first, ClosedPoolError);
-    await assert.rejects(second, ClosedPoolError);
+    await Promise.all(rejected);
     assert.equal(server.counts.opened, 1);
   });
 });

@@ -87,18 +87,21 @@ describe('Expect: 100-continue on the pool', () => {
       bodyLength: body.length,
     });
     t.after(() => p.close());
-    const r = await pool(p.port).urlopen('POST', '/up', {
+    const cp = pool(p.port);
+    const r = await cp.urlopen('POST', '/up', {
       body,
       headers: EXPECT,
       expectContinueTimeout: 10_000,
     });
     assert.equal(r.status, 201);
     assert.equal(Buffer.from(r.data!).toString(), 'ok');
+    assert.equal(cp.stats.free, 1, 'the connection is kept alive for the next call');
+    await cp.close(); // the peer reports once the socket closes
     const seen = await p.seen;
     assert.equal(seen.early, 0, 'no body byte before 100');
     assert.match(seen.head, /^POST \/up HTTP\/1\.1\r\n/);
     assert.match(seen.head, /\r\nExpect: 100-continue\r\n/);
-    assert.match(seen.head, /\r\nContent-Length: 5000\r\n/i);
+    assert.match(seen.head, /\r\nContent-Length: 5000(\r\n|$)/i);
     assert.match(seen.head, /\r\nhost: 127\.0\.0\.1:\d+/i);
     assert.equal(seen.body.toString(), body);
   });
@@ -138,12 +141,14 @@ describe('Expect: 100-continue on the pool', () => {
       bodyLength: 3,
     });
     t.after(() => p.close());
-    const r = await pool(p.port).urlopen('POST', '/', {
+    const cp = pool(p.port);
+    const r = await cp.urlopen('POST', '/', {
       body: new Uint8Array([1, 2, 3]),
       headers: { expect: '100-Continue' },
       expectContinueTimeout: 50,
     });
     assert.equal(r.status, 200);
+    await cp.close();
     assert.deepEqual([...(await p.seen).body], [1, 2, 3]);
   });
 
@@ -209,6 +214,91 @@ describe('Expect: 100-continue on the pool', () => {
     assert.equal(continued, 1);
     assert.equal(te, 'chunked');
   });
+
+  test('a stream body with Content-Length goes after 100, on a connection kept alive', async (t) => {
+    const server = http.createServer((_req, res) => res.end('plain'));
+    let length: string | undefined;
+    server.on('checkContinue', async (req, res) => {
+      length = req.headers['content-length'];
+      res.writeContinue();
+      let n = 0;
+      for await (const chunk of req) n += (chunk as Buffer).length;
+      res.end(String(n));
+    });
+    let connections = 0;
+    server.on('connection', () => connections++);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    t.after(() => server.close());
+    const { port } = server.address() as AddressInfo;
+    const cp = pool(port);
+    t.after(() => cp.close());
+    const r = await cp.urlopen('PUT', '/', {
+      body: Readable.from([Buffer.alloc(0), Buffer.alloc(3, 1), Buffer.alloc(4, 2)]),
+      headers: { Expect: '100-continue', 'Content-Length': '7' },
+    });
+    assert.equal(Buffer.from(r.data!).toString(), '7');
+    assert.equal(length, '7');
+    assert.equal(Buffer.from((await cp.urlopen('GET', '/')).data!).toString(), 'plain');
+    assert.equal(connections, 1);
+  });
+
+  test('an empty body framed by its head: the connection of an early 417 is reused', async (t) => {
+    // A raw peer: node:http closes the connection after a 417 of its own.
+    let connections = 0;
+    const p = await startRawPeer((socket: Socket) => {
+      connections++;
+      let buffered = '';
+      socket.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString('latin1');
+        for (let end = buffered.indexOf(HEAD_END); end !== -1; end = buffered.indexOf(HEAD_END)) {
+          const head = buffered.slice(0, end);
+          buffered = buffered.slice(end + HEAD_END.length);
+          socket.write(
+            head.startsWith('POST ')
+              ? 'HTTP/1.1 417 Expectation Failed\r\nContent-Length: 0\r\n\r\n'
+              : 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nplain',
+          );
+        }
+      });
+    });
+    t.after(() => p.close());
+    const cp = pool(p.port);
+    t.after(() => cp.close());
+    const r = await cp.urlopen('POST', '/', { body: '', headers: EXPECT });
+    assert.equal(r.status, 417);
+    assert.equal(Buffer.from((await cp.urlopen('GET', '/')).data!).toString(), 'plain');
+    assert.equal(connections, 1);
+  });
+
+  test('a stream body is never sent after an early 417, and its connection is closed', async (t) => {
+    const p = await peer({
+      pause: 0,
+      answer: 'HTTP/1.1 417 Expectation Failed\r\nContent-Length: 0\r\n\r\n',
+      final: null,
+      bodyLength: 0,
+    });
+    t.after(() => p.close());
+    const cp = pool(p.port);
+    t.after(() => cp.close());
+    let pulled = 0;
+    async function* body() {
+      for (let i = 0; i < 3; i++) {
+        pulled++;
+        yield Buffer.alloc(1_000, 7);
+      }
+    }
+    const r = await cp.urlopen('POST', '/up', {
+      body: body(),
+      headers: EXPECT,
+      expectContinueTimeout: 5_000,
+    });
+    assert.equal(r.status, 417);
+    const seen = await p.seen; // not reused: the head announced a body that never came
+    assert.equal(seen.body.length, 0);
+    assert.equal(pulled, 1, 'only the first chunk was taken from the source');
+    assert.equal(cp.stats.connected, 0);
+  });
 });
 
 describe('Expect: 100-continue through a Session', () => {
@@ -260,6 +350,7 @@ describe('Expect: 100-continue through a Session', () => {
     const url = `http://127.0.0.1:${p.port}/`;
     const r = await s.post(url, { data: 'abc', headers: { Expect: '100-continue' } });
     assert.equal(r.statusCode, 200);
+    await s.close();
     const seen = await p.seen;
     assert.equal(seen.early, 3);
     assert.equal(seen.body.toString(), 'abc');

@@ -131,6 +131,33 @@ describe('redirects and HEAD on the wire', () => {
     assert.equal(peer.connections(), 1);
     assert.doesNotMatch(peer.seen[0]!.head, /connection: close/i);
   });
+
+  test('HEAD answers without Content-Length or chunked keep one HTTP/1.1 connection', async (t) => {
+    // No framing header and no Connection header: an HTTP/1.1 answer is persistent by default,
+    // and a HEAD's answer never has a body (RFC 9110 §9.3.2), so it ends with its head.
+    const answers = [
+      'HTTP/1.1 200 OK\r\nX-N: 0\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n',
+      'HTTP/1.1 404 Not Found\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nConnection: keep-alive\r\n\r\n',
+    ];
+    const peer = await answeringPeer((head, i) =>
+      head.startsWith('HEAD ') ? answers[i]! : 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok',
+    );
+    const s = sessionWith();
+    t.after(() => Promise.all([s.close(), peer.close()]));
+    const statuses = [];
+    for (let i = 0; i < answers.length; i++) {
+      const r = await s.head(`${peer.url}/h${i}`);
+      statuses.push(r.statusCode);
+      assert.equal(r.content.length, 0);
+      assert.equal(r.headers.get('content-length'), undefined, 'no Content-Length made up');
+    }
+    assert.deepEqual(statuses, [200, 200, 404, 200]);
+    assert.equal((await s.get(`${peer.url}/after`)).text, 'ok');
+    assert.equal(peer.seen.length, answers.length + 1);
+    assert.equal(peer.connections(), 1);
+  });
 });
 
 describe('bodyless responses that carry a Content-Length', () => {
