@@ -120,9 +120,27 @@ export function watchSocket(socket: Socket, into: ConnectMarks): void {
   });
 }
 
-/** `b - a` when both marks were reached, else null. */
-function span(a: number, b: number): number | null {
-  return a < 0 || b < 0 ? null : Math.max(0, b - a);
+/**
+ * Lays the phases end to end: each starts where the one before it ended (or at its own mark, if
+ * later), so they never overlap and their sum never exceeds `total`, whatever order the events of
+ * a busy process were seen in (a socket's `connect` listener may run after undici began writing).
+ */
+class Cursor {
+  at: number;
+  constructor(at: number) {
+    this.at = at;
+  }
+  /** The time from the cursor to `mark` (null when the mark was not reached), moving the cursor. */
+  to(mark: number): number | null {
+    if (mark < 0 || this.at < 0) return null;
+    const from = this.at;
+    if (mark > from) this.at = mark;
+    return this.at - from;
+  }
+  /** Moves the cursor to `mark` when that is later; the time skipped belongs to no phase. */
+  skip(mark: number): void {
+    if (mark > this.at) this.at = mark;
+  }
 }
 
 /**
@@ -135,30 +153,41 @@ export function computeTimings(
   conn: ConnectMarks | null,
   doneAt: number,
 ): Timings {
+  const cursor = new Cursor(req.startedAt);
+  // Waiting ends when the request is handed to a connection, or when the connection opened for
+  // it began connecting, if that came first (an HTTP/2 stream is handed over once ALPN is done).
+  const opened = conn !== null && conn.connectStart >= 0;
+  const queued = cursor.to(
+    opened && conn.connectStart < req.dispatchedAt ? conn.connectStart : req.dispatchedAt,
+  );
   let dns: number | null = null;
   let connect: number | null = null;
   let tls: number | null = null;
-  if (conn !== null) {
+  if (opened) {
     const { connectStart, dnsAt, tcpAt, tlsAt, readyAt } = conn;
-    dns = span(connectStart, dnsAt);
-    const from = dnsAt < 0 ? connectStart : dnsAt;
+    cursor.skip(connectStart);
+    dns = cursor.to(dnsAt);
     // A connector that says nothing of its steps: all of it counts as connect.
-    connect = span(from, tcpAt < 0 ? readyAt : tcpAt);
-    tls = tcpAt < 0 ? null : span(tcpAt, tlsAt);
+    connect = cursor.to(tcpAt < 0 ? readyAt : tcpAt);
+    tls = tcpAt < 0 ? null : cursor.to(tlsAt);
   }
   const { headersAt } = req;
   // A server may answer before the whole request was written: the request phase ends there.
   const sent =
     req.sentAt < 0 || (headersAt >= 0 && req.sentAt > headersAt) ? headersAt : req.sentAt;
+  cursor.skip(req.writingAt);
+  const request = req.writingAt < 0 ? null : cursor.to(sent);
+  const firstByte = sent < 0 ? null : cursor.to(headersAt);
+  const download = headersAt < 0 ? null : cursor.to(doneAt);
   return {
-    queued: span(req.startedAt, req.dispatchedAt),
+    queued,
     dns,
     connect,
     tls,
-    request: span(req.writingAt, sent),
-    firstByte: span(sent, headersAt),
-    download: span(headersAt, doneAt),
-    total: span(req.startedAt, doneAt),
+    request,
+    firstByte,
+    download,
+    total: doneAt < 0 || req.startedAt < 0 ? null : Math.max(0, doneAt - req.startedAt),
     reused: conn === null,
   };
 }

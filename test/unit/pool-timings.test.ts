@@ -61,3 +61,28 @@ test('unmeasured: every phase null, not reused, total as given', () => {
     reused: false,
   });
 });
+
+/** The sum of the phases that happened. */
+function sum(t: ReturnType<typeof computeTimings>): number {
+  const phases = [t.queued, t.dns, t.connect, t.tls, t.request, t.firstByte, t.download];
+  return phases.reduce<number>((a, b) => a + (b ?? 0), 0);
+}
+
+test('marks seen out of order (a busy process): phases never overlap, their sum fits in total', () => {
+  // The socket's connect listener ran after undici began writing, and the connection started
+  // before the request was handed to it.
+  const conn = { connectStart: 95, dnsAt: -1, tcpAt: 130, tlsAt: -1, readyAt: 108 };
+  const t = computeTimings(request, conn, 170);
+  assert.ok(sum(t) <= t.total!, `phases ${sum(t)} fit in total ${t.total}`);
+  assert.equal(t.total, 70);
+});
+
+test('an HTTP/2 stream handed over once the connection is up: connect and tls, not queued', () => {
+  const conn = { connectStart: 100, dnsAt: -1, tcpAt: 104, tlsAt: 120, readyAt: 120 };
+  const h2 = { startedAt: 100, dispatchedAt: 121, writingAt: 121, sentAt: 122, headersAt: 150 };
+  const t = computeTimings(h2, conn, 170);
+  assert.equal(t.queued, 0);
+  assert.equal(t.connect, 4);
+  assert.equal(t.tls, 16);
+  assert.ok(sum(t) <= t.total!, `phases ${sum(t)} fit in total ${t.total}`);
+});
