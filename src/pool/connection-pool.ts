@@ -491,19 +491,24 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
     }
   }
 
+  /** Closes a connection the pool has no room to keep, telling diagnostics why. */
+  #discard(conn: PooledConnection): void {
+    if (connectionDiscarded.hasSubscribers) {
+      connectionDiscarded.publish({
+        pool: this.poolName,
+        connection: conn.id,
+        maxsize: this.maxsize,
+      });
+    }
+    void this.#drop(conn);
+  }
+
   /** A shared connection with no request left: kept (up to `maxsize`) or closed. */
   #settleIdle(conn: PooledConnection): void {
     if (this.#closed || conn.closed || !conn.connected || conn.h2?.draining === true) {
       void this.#drop(conn);
     } else if (this.#all.size > this.#idleLimit) {
-      if (connectionDiscarded.hasSubscribers) {
-        connectionDiscarded.publish({
-          pool: this.poolName,
-          connection: conn.id,
-          maxsize: this.maxsize,
-        });
-      }
-      void this.#drop(conn);
+      this.#discard(conn);
     } else if (conn.h2 !== null) {
       // Kept: closed after the keep-alive time without a request, as an idle HTTP/1.1 one.
       const ms = this.#clientOptions.keepAliveTimeout ?? 4_000;
@@ -637,14 +642,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
       this.#idle.push(conn);
       return;
     }
-    if (connectionDiscarded.hasSubscribers) {
-      connectionDiscarded.publish({
-        pool: this.poolName,
-        connection: conn.id,
-        maxsize: this.maxsize,
-      });
-    }
-    void this.#drop(conn);
+    this.#discard(conn);
   }
 
   /** Gives `conn` (or, when null, a new connection) to the first waiting call, if any. */
