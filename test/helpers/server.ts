@@ -48,16 +48,16 @@ export const echo: Handler = (_req, res, record) => {
   res.end(body);
 };
 
-/** Starts a node:http server on 127.0.0.1 (or `host`) with `handler`, reading each body first. */
-export async function startServer(
-  handler: Handler = echo,
-  host = '127.0.0.1',
-): Promise<TestServer> {
-  let nextId = 0;
-  const ids = new WeakMap<net.Socket, number>();
-  const sockets = new Set<net.Socket>();
-  const requests: EchoRecord[] = [];
-  const server = http.createServer(async (req, res) => {
+/**
+ * The request listener of the test servers: reads each body, records the request (with the id of
+ * its connection from `ids`) in `requests`, then runs `handler`; a handler that throws answers 500.
+ */
+export function recordingListener(
+  handler: Handler,
+  ids: WeakMap<net.Socket, number>,
+  requests: EchoRecord[],
+): (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> {
+  return async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const record: EchoRecord = {
@@ -75,7 +75,19 @@ export async function startServer(
       if (!res.headersSent) res.writeHead(500);
       res.end(String(err));
     }
-  });
+  };
+}
+
+/** Starts a node:http server on 127.0.0.1 (or `host`) with `handler`, reading each body first. */
+export async function startServer(
+  handler: Handler = echo,
+  host = '127.0.0.1',
+): Promise<TestServer> {
+  let nextId = 0;
+  const ids = new WeakMap<net.Socket, number>();
+  const sockets = new Set<net.Socket>();
+  const requests: EchoRecord[] = [];
+  const server = http.createServer(recordingListener(handler, ids, requests));
   server.on('connection', (socket) => {
     ids.set(socket, nextId++);
     sockets.add(socket);

@@ -10,7 +10,7 @@ import type net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { certs } from './certs.js';
-import { type EchoRecord, echo, type Handler } from './server.js';
+import { type EchoRecord, echo, type Handler, recordingListener } from './server.js';
 
 export interface UnixServer {
   /** The socket's path, and the temporary directory holding it. */
@@ -47,25 +47,7 @@ export async function startUnixServer(options: UnixServerOptions = {}): Promise<
   const sockets = new Set<net.Socket>();
   const ids = new WeakMap<net.Socket, number>();
   let accepted = 0;
-  const listener = async (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const record: EchoRecord = {
-      method: req.method ?? '',
-      url: req.url ?? '',
-      headers: req.headers,
-      rawHeaders: req.rawHeaders,
-      body: Buffer.concat(chunks),
-      connectionId: ids.get(req.socket) ?? -1,
-    };
-    requests.push(record);
-    try {
-      await handler(req, res, record);
-    } catch (err) {
-      if (!res.headersSent) res.writeHead(500);
-      res.end(String(err));
-    }
-  };
+  const listener = recordingListener(handler, ids, requests);
   let server: http.Server;
   if (options.tls) {
     const c = certs();
