@@ -8,7 +8,7 @@ import { installView, RedactedKeyMap } from '../_internal/redact.js';
 import { basicAuthStr } from '../auth.js';
 import { translatePoolError } from '../error-table.js';
 import { ChunkedEncodingError, ContentDecodingError, InvalidProxyURL } from '../errors.js';
-import type { PreparedRequest } from '../models/prepared-request.js';
+import { type PreparedRequest, requestTarget } from '../models/prepared-request.js';
 import { type Response, releaseWhenCollected } from '../models/response.js';
 import { CallContext } from '../pool/call-context.js';
 import type { ConnectionPool } from '../pool/connection-pool.js';
@@ -223,10 +223,10 @@ export class HTTPAdapter extends BaseAdapter {
     const tls = this.certVerify(null, url, verify, cert);
     const proxy = hasEntries(proxies) ? selectProxy(url, proxies) : null;
     const options = tls === undefined ? {} : { tls };
-    if (!proxy) return this.poolManager.connectionFromUrl(url, options);
+    if (!proxy) return this.poolManager.connectionFromTarget(requestTarget(request), options);
     const proxyUrl = prependSchemeIfNeeded(proxy, 'http');
     if (!proxyUrlHasHost(proxyUrl)) throw new InvalidProxyURL(MALFORMED_PROXY_URL, { request });
-    return this.proxyManagerFor(proxyUrl).connectionFromUrl(url, options);
+    return this.proxyManagerFor(proxyUrl).connectionFromTarget(requestTarget(request), options);
   }
 
   /**
@@ -234,10 +234,11 @@ export class HTTPAdapter extends BaseAdapter {
    * @subclass
    */
   requestUrl(request: PreparedRequest, proxies: ProxiesMap | null | undefined): string {
-    const url = request.url!;
-    const proxy = hasEntries(proxies) ? selectProxy(url, proxies) : null;
-    if (proxy && !isHttps(url) && !proxy.toLowerCase().startsWith('socks')) {
-      return urlDefragAuth(url);
+    if (hasEntries(proxies)) {
+      const url = request.url!;
+      const proxy = selectProxy(url, proxies);
+      const https = requestTarget(request).scheme === 'https';
+      if (proxy && !https && !proxy.toLowerCase().startsWith('socks')) return urlDefragAuth(url);
     }
     return request.pathUrl;
   }
