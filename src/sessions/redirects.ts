@@ -13,7 +13,11 @@ import {
   InvalidURL,
   TooManyRedirects,
 } from '../errors.js';
-import { type PreparedRequest, requestTargetOrNull } from '../models/prepared-request.js';
+import {
+  type PreparedRequest,
+  requestTarget,
+  requestTargetOrNull,
+} from '../models/prepared-request.js';
 import type { Response } from '../models/response.js';
 import { parseUrl as parseTarget, type RequestTarget } from '../pool/parse-url.js';
 import { environment } from '../utils/environment.js';
@@ -154,6 +158,7 @@ export abstract class SessionRedirectMixin {
       response.close();
       [url, previousFragment] = this.#nextUrl(url, request, response, previousFragment);
       prepared.url = url;
+      checkTarget(prepared, response);
       // A server reached over the network must not steer the request onto a local socket (the
       // Docker daemon's, say); a server on a socket may redirect anywhere. `next` may still name
       // it: sending that is the caller's own choice.
@@ -223,6 +228,22 @@ export abstract class SessionRedirectMixin {
     }
     mergeCookies(jar, this.cookies);
     prepared.prepareCookies(jar);
+  }
+}
+
+const POOL_SCHEME_RE = /^(?:https?|https?\+unix):/i;
+
+/**
+ * Parses the new URL now, the one parse the hop's request keeps, so that a Location the pool
+ * cannot use is InvalidURL carrying the redirect, not a failure of the next send. Another scheme
+ * is left to getAdapter (InvalidSchema, as requests).
+ */
+function checkTarget(prepared: PreparedRequest, response: Response): void {
+  if (requestTargetOrNull(prepared) !== null || !POOL_SCHEME_RE.test(prepared.url!)) return;
+  try {
+    requestTarget(prepared);
+  } catch (err) {
+    throw new InvalidURL((err as Error).message, { response, cause: err });
   }
 }
 
