@@ -24,7 +24,7 @@ import {
   type ProxiesMap,
   prependSchemeIfNeeded,
   proxyUrlHasHost,
-  selectProxy,
+  selectProxyFor,
 } from '../utils/proxies.js';
 import { urlDefragAuth } from '../utils/url.js';
 import { BaseAdapter, type SendOptions } from './base-adapter.js';
@@ -221,7 +221,7 @@ export class HTTPAdapter extends BaseAdapter {
   ): ConnectionPool {
     const url = request.url!;
     const tls = this.certVerify(null, url, verify, cert);
-    const proxy = hasEntries(proxies) ? selectProxy(url, proxies) : null;
+    const proxy = hasEntries(proxies) ? proxyFor(request, proxies) : null;
     const options = tls === undefined ? {} : { tls };
     if (!proxy) return this.poolManager.connectionFromTarget(requestTarget(request), options);
     const proxyUrl = prependSchemeIfNeeded(proxy, 'http');
@@ -235,10 +235,11 @@ export class HTTPAdapter extends BaseAdapter {
    */
   requestUrl(request: PreparedRequest, proxies: ProxiesMap | null | undefined): string {
     if (hasEntries(proxies)) {
-      const url = request.url!;
-      const proxy = selectProxy(url, proxies);
+      const proxy = proxyFor(request, proxies);
       const https = requestTarget(request).scheme === 'https';
-      if (proxy && !https && !proxy.toLowerCase().startsWith('socks')) return urlDefragAuth(url);
+      if (proxy && !https && !proxy.toLowerCase().startsWith('socks')) {
+        return urlDefragAuth(request.url!);
+      }
     }
     return request.pathUrl;
   }
@@ -406,6 +407,17 @@ function countDownload(
 ): RawResponse {
   if (FOLLOWED.has(raw.status) && raw.headers['location'] !== undefined) return raw;
   return new CountedRawResponse(raw, expectedDownload(request.method!, raw), reporter);
+}
+
+/**
+ * The proxy for the request (requests' `select_proxy(request.url, proxies)`), from its parsed
+ * URL: a Unix socket never has one.
+ */
+function proxyFor(request: PreparedRequest, proxies: ProxiesMap): string | null | undefined {
+  const { scheme, host, socketPath } = requestTarget(request);
+  if (socketPath !== null) return undefined;
+  const hostname = host.charCodeAt(0) === 91 /* [ */ ? host.slice(1, -1) : host;
+  return selectProxyFor(scheme, hostname, proxies);
 }
 
 /** Whether a proxies map has any key: most requests have none, and then need no URL split. */

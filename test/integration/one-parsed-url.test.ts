@@ -16,7 +16,8 @@ import {
 } from '../../src/index.js';
 import { requestTarget, requestTargetOrNull } from '../../src/models/prepared-request.js';
 import type { RequestTarget } from '../../src/pool/parse-url.js';
-import { echo, type Handler, startServer, type TestServer } from '../helpers/server.js';
+import { startProxy } from '../helpers/proxy.js';
+import { closedPort, echo, type Handler, startServer, type TestServer } from '../helpers/server.js';
 import { startUnixServer, type UnixServer } from '../helpers/unix-server.js';
 
 function prepared(url: string): PreparedRequest {
@@ -178,6 +179,27 @@ describe('the layers read the one value', () => {
       assert.equal(other.requests.at(-1)!.headers.authorization, 'Bearer kept');
     } finally {
       await s.close();
+    }
+  });
+});
+
+describe('proxy selection reads the one value', () => {
+  test('a `scheme://host` key names an IPv6 host without brackets, as requests', async () => {
+    // python: select_proxy('http://[::1]:8080/x', {'http://::1': 'P', 'http': 'Q'}) == 'P'
+    const origin = await startServer(echo, '::1');
+    const proxy = await startProxy();
+    const s = new Session();
+    s.trustEnv = false;
+    try {
+      const dead = `http://127.0.0.1:${await closedPort()}`;
+      const url = `http://[::1]:${origin.port}/x?y=1`;
+      const r = await s.get(url, { proxies: { 'http://::1': proxy.url, http: dead } });
+      assert.equal(r.statusCode, 200);
+      assert.equal(proxy.records.at(-1)?.target, url);
+    } finally {
+      await s.close();
+      await proxy.close();
+      await origin.close();
     }
   });
 });
