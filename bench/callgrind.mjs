@@ -7,11 +7,13 @@
 //   node bench/callgrind.mjs                        # requests-ts, undici.request, undici.dispatch
 //   node bench/callgrind.mjs --clients requests-ts --requests 2000 --concurrency 64 --path /small
 //   node bench/callgrind.mjs --jitless              # node --jitless: no JIT noise, other ratios
+//   node bench/callgrind.mjs --node-flags=--predictable --clients requests-ts,requests-ts+progress
+//   node bench/callgrind.mjs --keep bench/results/cg  # keep the dumps, for callgrind_annotate
 //
 // Each line: client, instructions per request, and the ratio to undici.request and to the floor.
 // Slow (valgrind runs node ~50x slower): a few minutes for the default three clients.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -29,6 +31,11 @@ const { values: args } = parseArgs({
     path: { type: 'string', default: '/small' },
     origin: { type: 'string' },
     jitless: { type: 'boolean', default: false },
+    // Extra node flags for the measured child, space-separated; e.g. '--predictable' (one
+    // thread, no concurrent compilation or GC: counts that load on the machine moves less).
+    'node-flags': { type: 'string', default: '' },
+    // Keep each client's dump as <dir>/<client>.callgrind, for callgrind_annotate.
+    keep: { type: 'string' },
     // The child: runs the loop in this process (what valgrind runs).
     child: { type: 'string' },
     total: { type: 'string' },
@@ -75,6 +82,7 @@ async function instructions(client, origin, total) {
   const self = fileURLToPath(import.meta.url);
   const node = [
     ...(args.jitless ? ['--jitless'] : []),
+    ...args['node-flags'].split(' ').filter(Boolean),
     self,
     ...['--child', client, '--origin', origin, '--total', String(total), '--warm', args.warm],
     ...['--concurrency', String(concurrency), '--connections', String(connections)],
@@ -109,7 +117,12 @@ async function instructions(client, origin, total) {
     // The dump asked for at 'done' is cg.<pid>.1 (the one at exit is cg.<pid>).
     const dump = readdirSync(dir).find((f) => f.endsWith('.1'));
     if (dump === undefined) throw new Error(`no callgrind dump in ${dir}`);
-    const m = /^(?:summary|totals):\s*(\d+)/m.exec(readFileSync(join(dir, dump), 'utf8'));
+    const text = readFileSync(join(dir, dump), 'utf8');
+    if (args.keep) {
+      mkdirSync(args.keep, { recursive: true });
+      writeFileSync(join(args.keep, `${client.replace(/[^\w.+-]/g, '_')}.callgrind`), text);
+    }
+    const m = /^(?:summary|totals):\s*(\d+)/m.exec(text);
     return Number(m[1]) / total;
   } finally {
     child.kill('SIGKILL');
@@ -134,7 +147,8 @@ async function main() {
   const floor = perRequest['undici.dispatch'];
   console.log(
     `\n${args.path}, ${concurrency} in flight over ${connections} connections, ` +
-      `${n} requests${args.jitless ? ', --jitless' : ''}\n`,
+      `${n} requests${args.jitless ? ', --jitless' : ''}` +
+      `${args['node-flags'] ? `, node ${args['node-flags']}` : ''}\n`,
   );
   console.log('| client | instructions/req | vs undici.request | vs floor |');
   console.log('|---|--:|--:|--:|');
