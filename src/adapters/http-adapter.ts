@@ -30,9 +30,11 @@ import { urlDefragAuth } from '../utils/url.js';
 import { BaseAdapter, type SendOptions } from './base-adapter.js';
 import { buildResponse } from './build-response.js';
 import {
+  byteCount,
   CountedRawResponse,
   countedUpload,
   expectedDownload,
+  type ProgressCallback,
   ProgressReporter,
 } from './progress.js';
 
@@ -287,7 +289,7 @@ export class HTTPAdapter extends BaseAdapter {
     const given = options.context;
     const context = given ?? CallContext.start(timeout.total, options.signal);
     const { onUploadProgress, onDownloadProgress } = options;
-    const upload = onUploadProgress ? new ProgressReporter(onUploadProgress) : null;
+    let upload: ProgressReporter | null = null;
     try {
       let raw: RawResponse;
       const start = performance.now();
@@ -298,13 +300,20 @@ export class HTTPAdapter extends BaseAdapter {
           context,
           options.maxResponseSize,
         );
-        if (upload !== null) countUpload(request, urlopenOptions, upload);
+        if (onUploadProgress) upload = countUpload(request, urlopenOptions, onUploadProgress);
         raw = await pool.urlopen(request.method!, url, urlopenOptions);
       } catch (err) {
         throw translatePoolError(err, { request });
       }
-      const download = onDownloadProgress ? new ProgressReporter(onDownloadProgress) : null;
-      if (download !== null) raw = countDownload(request, raw, download);
+      let download: ProgressReporter | null = null;
+      // A followed redirect's body is read and dropped on the way: not counted as download.
+      if (
+        onDownloadProgress &&
+        !(FOLLOWED.has(raw.status) && raw.headers['location'] !== undefined)
+      ) {
+        download = new ProgressReporter(onDownloadProgress, expectedDownload(request.method!, raw));
+        raw = countDownload(raw, download);
+      }
       const response = this.buildResponse(request, raw);
       // requests' elapsed: up to the parsed headers, not the body download.
       response.elapsed = performance.now() - start;
@@ -383,30 +392,33 @@ function isHttps(url: string): boolean {
 /** The statuses Session follows (REDIRECT_STATI). */
 const FOLLOWED = new Set([301, 302, 303, 307, 308]);
 
-/** Counts the request body (and any body given again for a retry) as it is sent. */
+/**
+ * Counts the request body (and any body given again for a retry) as it is sent; its reporter,
+ * or null for a request without a body (nothing to report; a rewind gives no body either).
+ */
 function countUpload(
   request: PreparedRequest,
   options: UrlopenOptions,
-  reporter: ProgressReporter,
-): void {
-  const length = request.headers.get('Content-Length');
-  const total = typeof length === 'string' && /^\d+$/.test(length) ? Number(length) : null;
-  options.body = countedUpload(options.body ?? null, total, reporter);
+  callback: ProgressCallback,
+): ProgressReporter | null {
+  if (options.body == null) return null;
+  const reporter = new ProgressReporter(callback);
+  const total = byteCount(request.headers.get('Content-Length'));
+  options.body = countedUpload(options.body, total, reporter);
   const rewind = options.rewindBody;
   if (rewind !== undefined) options.rewindBody = () => countedUpload(rewind(), total, reporter);
+  return reporter;
 }
 
 /**
- * The response counted as its decoded body is handed on. A redirect's body is not: it is read
- * and dropped on the way to the response the caller gets.
+ * The response counted as its decoded body is handed on, by the raw response itself when it
+ * can (the pool's can), else by a wrapper. The first report (0 of the total) is made here.
  */
-function countDownload(
-  request: PreparedRequest,
-  raw: RawResponse,
-  reporter: ProgressReporter,
-): RawResponse {
-  if (FOLLOWED.has(raw.status) && raw.headers['location'] !== undefined) return raw;
-  return new CountedRawResponse(raw, expectedDownload(request.method!, raw), reporter);
+function countDownload(raw: RawResponse, reporter: ProgressReporter): RawResponse {
+  reporter.count(0, false);
+  if (raw.countBody === undefined) return new CountedRawResponse(raw, reporter);
+  raw.countBody(reporter);
+  return raw;
 }
 
 /**

@@ -35,6 +35,9 @@ before(async () => {
     } else if (req.url === '/sized') {
       res.writeHead(200, { 'Content-Length': 3 * MiB });
       res.end(Buffer.alloc(3 * MiB, 1));
+    } else if (req.url === '/small') {
+      res.writeHead(200, { 'Content-Length': 13 });
+      res.end('Hello, World!');
     } else if (req.url === '/redirect') {
       res.writeHead(307, { Location: '/echo-length', 'Content-Length': 0 });
       res.end();
@@ -150,6 +153,30 @@ test('download: an identity body with Content-Length has the total from the firs
   const r = await s.get(`${server.url}/sized`, { onDownloadProgress: down.fn });
   assert.ok(down.calls.every((p) => p.total === 3 * MiB));
   await assertProgress(down.calls, r.content.length);
+});
+
+test('download: a small body read whole reports 0, then the whole count once', async () => {
+  await using s = new Session();
+  const down = recorder();
+  const r = await s.get(`${server.url}/small`, { onDownloadProgress: down.fn });
+  assert.equal(r.text, 'Hello, World!');
+  assert.deepEqual(down.calls, [
+    { transferred: 0, total: 13 },
+    { transferred: 13, total: 13 },
+  ]);
+});
+
+test('download: a body partly iterated then read whole counts each byte once', async () => {
+  await using s = new Session();
+  const down = recorder();
+  const r = await s.get(`${server.url}/chunked`, { stream: true, onDownloadProgress: down.fn });
+  const it = r.iterContent({ chunkSize: null })[Symbol.asyncIterator]();
+  const first = await it.next();
+  assert.ok(!first.done && first.value.length > 0);
+  // The rest, read by the raw response itself: the count goes on from the iterated bytes.
+  const rest = await r.raw!.read();
+  assert.equal(first.value.length + rest.length, 8 * 64 * 1024);
+  await assertProgress(down.calls, 8 * 64 * 1024);
 });
 
 test('download with stream: true reports as the body is iterated', async () => {
