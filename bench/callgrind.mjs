@@ -7,6 +7,9 @@
 //   node bench/callgrind.mjs                        # requests-ts, undici.request, undici.dispatch
 //   node bench/callgrind.mjs --clients requests-ts --requests 2000 --concurrency 64 --path /small
 //   node bench/callgrind.mjs --jitless              # node --jitless: no JIT noise, other ratios
+//   node bench/callgrind.mjs --stream 65536 --path /16m --requests 20 --warm 20
+//       # streamed download: requests-ts `stream: true` + iterContent({ chunkSize: 65536 }),
+//       # undici.request its body's async iterator (`--stream any`: chunkSize null)
 //
 // Each line: client, instructions per request, and the ratio to undici.request and to the floor.
 // Slow (valgrind runs node ~50x slower): a few minutes for the default three clients.
@@ -29,6 +32,8 @@ const { values: args } = parseArgs({
     path: { type: 'string', default: '/small' },
     origin: { type: 'string' },
     jitless: { type: 'boolean', default: false },
+    // A streamed read: the chunk size of iterContent, or `any` (null: as the chunks arrive).
+    stream: { type: 'string' },
     // The child: runs the loop in this process (what valgrind runs).
     child: { type: 'string' },
     total: { type: 'string' },
@@ -37,6 +42,10 @@ const { values: args } = parseArgs({
 
 const concurrency = Number(args.concurrency);
 const connections = Number(args.connections ?? Math.min(concurrency, 16));
+const stream =
+  args.stream === undefined
+    ? undefined
+    : { chunkSize: args.stream === 'any' ? null : Number(args.stream) };
 
 /** In the child: warm up, then `total` requests, `concurrency` at a time. */
 async function runChild() {
@@ -45,6 +54,7 @@ async function runChild() {
     origin: args.origin,
     connections,
     path: args.path,
+    stream,
   });
   const loop = async (n) => {
     let left = n;
@@ -79,6 +89,7 @@ async function instructions(client, origin, total) {
     ...['--child', client, '--origin', origin, '--total', String(total), '--warm', args.warm],
     ...['--concurrency', String(concurrency), '--connections', String(connections)],
     ...['--path', args.path],
+    ...(args.stream === undefined ? [] : ['--stream', args.stream]),
   ];
   const valgrind = ['--tool=callgrind', `--callgrind-out-file=${join(dir, 'cg.%p')}`];
   const child = spawn('valgrind', [...valgrind, process.execPath, ...node], {
@@ -134,7 +145,8 @@ async function main() {
   const floor = perRequest['undici.dispatch'];
   console.log(
     `\n${args.path}, ${concurrency} in flight over ${connections} connections, ` +
-      `${n} requests${args.jitless ? ', --jitless' : ''}\n`,
+      `${n} requests${args.jitless ? ', --jitless' : ''}` +
+      `${stream ? `, streamed in chunks of ${args.stream}` : ''}\n`,
   );
   console.log('| client | instructions/req | vs undici.request | vs floor |');
   console.log('|---|--:|--:|--:|');
