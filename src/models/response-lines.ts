@@ -7,13 +7,24 @@
 /** A piece of a body: bytes, or text once decoded. */
 export type Piece = string | Uint8Array;
 
-/** requests' `iter_slices`: `chunkSize` pieces of `data` (all of it when null or <= 0). */
-export async function* slices(
+/**
+ * requests' `iter_slices`: `chunkSize` pieces of `data` (all of it when null or <= 0), views of
+ * it, each handed out without waiting on anything.
+ */
+export function slices(
   data: Uint8Array,
   chunkSize: number | null,
-): AsyncGenerator<Uint8Array> {
-  const size = chunkSize === null || chunkSize <= 0 ? data.length : chunkSize;
-  for (let at = 0; at < data.length; at += size) yield data.subarray(at, at + size);
+): AsyncIterableIterator<Uint8Array> {
+  let given = false;
+  const source: ChunkSource = {
+    nextChunk: () => {
+      const chunk = given ? null : data;
+      given = true;
+      return Promise.resolve(chunk);
+    },
+    finish: () => {},
+  };
+  return new Pieces(source, chunkSize ?? 0);
 }
 
 /** Where {@link Pieces} takes body chunks from. */
