@@ -72,6 +72,13 @@ export class Pieces implements AsyncIterableIterator<Uint8Array> {
     const busy = this.#busy;
     if (busy !== null) return busy.then(this.#again, this.#again);
     const size = this.#size;
+    if (size === 0) {
+      // The chunks as they arrive: one promise of the source's per chunk, nothing more.
+      if (this.#finished) return Promise.resolve(DONE);
+      const read = this.#source.nextChunk().then(this.#onChunk, this.#onFailure);
+      this.#busy = read;
+      return read;
+    }
     const at = this.#at;
     if (this.#held === 0 && size > 0 && this.#chunk.length - at >= size) {
       this.#at = at + size;
@@ -84,23 +91,32 @@ export class Pieces implements AsyncIterableIterator<Uint8Array> {
 
   readonly #again = (): Promise<IteratorResult<Uint8Array>> => this.next();
 
+  /** A chunk for `size` 0: handed out, or the end; an empty one is skipped. */
+  readonly #onChunk = (
+    chunk: Uint8Array | null,
+  ): IteratorResult<Uint8Array> | Promise<IteratorResult<Uint8Array>> => {
+    if (chunk !== null && chunk.length === 0) {
+      return this.#source.nextChunk().then(this.#onChunk, this.#onFailure);
+    }
+    this.#busy = null;
+    return chunk === null ? this.#end() : { value: chunk, done: false };
+  };
+
+  readonly #onFailure = (err: unknown): never => {
+    this.#busy = null;
+    this.#finish(true);
+    throw err;
+  };
+
   async #read(): Promise<IteratorResult<Uint8Array>> {
     try {
       if (this.#finished) return DONE;
-      return this.#size === 0 ? await this.#readChunk() : await this.#readPiece();
+      return await this.#readPiece();
     } catch (err) {
       this.#finish(true);
       throw err;
     } finally {
       this.#busy = null;
-    }
-  }
-
-  async #readChunk(): Promise<IteratorResult<Uint8Array>> {
-    for (;;) {
-      const chunk = this.#sourceDone ? null : await this.#source.nextChunk();
-      if (chunk === null) return this.#end();
-      if (chunk.length > 0) return { value: chunk, done: false };
     }
   }
 

@@ -274,8 +274,23 @@ export class Response {
    * not read, so the connection is closed, never left busy.
    */
   #wirePieces(chunkSize: number | null): Pieces {
+    const failed = (err: unknown): never => {
+      throw translatePoolError(err, { request: this.request, response: this, streaming: true });
+    };
     const source: ChunkSource = {
-      nextChunk: () => this.#nextChunk(),
+      // #nextChunk without its async frame: the iteration's one promise hop per chunk.
+      nextChunk: () => {
+        let body = this.#body;
+        try {
+          if (body === null) {
+            body = (this.raw as RawResponse).stream()[Symbol.asyncIterator]();
+            this.#body = body;
+          }
+        } catch (err) {
+          return Promise.reject(err).catch(failed);
+        }
+        return body.next().then(chunkOf, failed);
+      },
       finish: (early) => {
         this.#consumed = true;
         if (early) this.raw?.close();
@@ -462,6 +477,10 @@ export class Response {
   }
 }
 installResponseView(Response);
+
+function chunkOf(result: IteratorResult<Uint8Array>): Uint8Array | null {
+  return result.done === true ? null : result.value;
+}
 
 /** Closes the raw body of a stream response dropped unread, once it is garbage-collected. */
 const abandoned = new FinalizationRegistry<RawResponse>(closeRaw);
