@@ -9,6 +9,9 @@
 //   node bench/callgrind.mjs --jitless              # node --jitless: no JIT noise, other ratios
 //   node bench/callgrind.mjs --node-flags=--predictable --clients requests-ts,requests-ts+progress
 //   node bench/callgrind.mjs --keep bench/results/cg  # keep the dumps, for callgrind_annotate
+//   node bench/callgrind.mjs --stream 65536 --path /16m --requests 20 --warm 20
+//       # streamed download: requests-ts `stream: true` + iterContent({ chunkSize: 65536 }),
+//       # undici.request its body's async iterator (`--stream any`: chunkSize null)
 //
 // Each line: client, instructions per request, and the ratio to undici.request and to the floor.
 // Slow (valgrind runs node ~50x slower): a few minutes for the default three clients.
@@ -41,6 +44,8 @@ const { values: args } = parseArgs({
     // of the drift between separate runs (JIT tiering, GC) that load on the machine causes.
     ab: { type: 'boolean', default: false },
     rounds: { type: 'string', default: '4' },
+    // A streamed read: the chunk size of iterContent, or `any` (null: as the chunks arrive).
+    stream: { type: 'string' },
     // The child: runs the loop in this process (what valgrind runs); a comma list with --ab.
     child: { type: 'string' },
     total: { type: 'string' },
@@ -49,6 +54,10 @@ const { values: args } = parseArgs({
 
 const concurrency = Number(args.concurrency);
 const connections = Number(args.connections ?? Math.min(concurrency, 16));
+const stream =
+  args.stream === undefined
+    ? undefined
+    : { chunkSize: args.stream === 'any' ? null : Number(args.stream) };
 
 /**
  * In the child: warm up, then `total` requests, `concurrency` at a time. With several clients
@@ -59,7 +68,12 @@ async function runChild() {
   const { clientFactory } = await import('./lib/clients.mjs');
   const clients = [];
   for (const name of args.child.split(',')) {
-    const client = await clientFactory(name)({ origin: args.origin, connections, path: args.path });
+    const client = await clientFactory(name)({
+      origin: args.origin,
+      connections,
+      path: args.path,
+      stream,
+    });
     client.leave?.();
     clients.push(client);
   }
@@ -109,6 +123,7 @@ async function instructions(client, origin, total) {
     ...['--child', client, '--origin', origin, '--total', String(total), '--warm', args.warm],
     ...['--concurrency', String(concurrency), '--connections', String(connections)],
     ...['--path', args.path, '--rounds', args.rounds],
+    ...(args.stream === undefined ? [] : ['--stream', args.stream]),
   ];
   const valgrind = ['--tool=callgrind', `--callgrind-out-file=${join(dir, 'cg.%p')}`];
   const child = spawn('valgrind', [...valgrind, process.execPath, ...node], {
@@ -218,7 +233,8 @@ async function main() {
   console.log(
     `\n${args.path}, ${concurrency} in flight over ${connections} connections, ` +
       `${n} requests${args.jitless ? ', --jitless' : ''}` +
-      `${args['node-flags'] ? `, node ${args['node-flags']}` : ''}\n`,
+      `${args['node-flags'] ? `, node ${args['node-flags']}` : ''}\n` +
+      `${stream ? `, streamed in chunks of ${args.stream}` : ''}\n`,
   );
   console.log('| client | instructions/req | vs undici.request | vs floor |');
   console.log('|---|--:|--:|--:|');
