@@ -7,6 +7,7 @@
 //   node bench/callgrind.mjs                        # requests-ts, undici.request, undici.dispatch
 //   node bench/callgrind.mjs --clients requests-ts --requests 2000 --concurrency 64 --path /small
 //   node bench/callgrind.mjs --jitless              # node --jitless: no JIT noise, other ratios
+//   node bench/callgrind.mjs --post                 # POST of a small JSON body to /post
 //
 // Each line: client, instructions per request, and the ratio to undici.request and to the floor.
 // Slow (valgrind runs node ~50x slower): a few minutes for the default three clients.
@@ -29,6 +30,8 @@ const { values: args } = parseArgs({
     path: { type: 'string', default: '/small' },
     origin: { type: 'string' },
     jitless: { type: 'boolean', default: false },
+    // POST the bench's small JSON body (bench/lib/nginx.mjs POST_JSON) instead of a GET.
+    post: { type: 'boolean', default: false },
     // The child: runs the loop in this process (what valgrind runs).
     child: { type: 'string' },
     total: { type: 'string' },
@@ -37,6 +40,8 @@ const { values: args } = parseArgs({
 
 const concurrency = Number(args.concurrency);
 const connections = Number(args.connections ?? Math.min(concurrency, 16));
+// A POST goes to /post unless --path says otherwise.
+const path = args.post && args.path === '/small' ? '/post' : args.path;
 
 /** In the child: warm up, then `total` requests, `concurrency` at a time. */
 async function runChild() {
@@ -44,14 +49,15 @@ async function runChild() {
   const client = await clientFactory(args.child)({
     origin: args.origin,
     connections,
-    path: args.path,
+    path,
+    post: args.post,
   });
   const loop = async (n) => {
     let left = n;
     const one = async () => {
       while (left > 0) {
         left--;
-        await client.get(args.path);
+        await client.get(path);
       }
     };
     await Promise.all(Array.from({ length: concurrency }, one));
@@ -78,7 +84,8 @@ async function instructions(client, origin, total) {
     self,
     ...['--child', client, '--origin', origin, '--total', String(total), '--warm', args.warm],
     ...['--concurrency', String(concurrency), '--connections', String(connections)],
-    ...['--path', args.path],
+    ...['--path', path],
+    ...(args.post ? ['--post'] : []),
   ];
   const valgrind = ['--tool=callgrind', `--callgrind-out-file=${join(dir, 'cg.%p')}`];
   const child = spawn('valgrind', [...valgrind, process.execPath, ...node], {
@@ -133,7 +140,7 @@ async function main() {
   const base = perRequest['undici.request'];
   const floor = perRequest['undici.dispatch'];
   console.log(
-    `\n${args.path}, ${concurrency} in flight over ${connections} connections, ` +
+    `\n${args.post ? 'POST JSON ' : ''}${path}, ${concurrency} in flight over ${connections} connections, ` +
       `${n} requests${args.jitless ? ', --jitless' : ''}\n`,
   );
   console.log('| client | instructions/req | vs undici.request | vs floor |');
