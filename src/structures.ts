@@ -27,7 +27,8 @@ export class CaseInsensitiveDict<V = string> implements Iterable<[string, V]> {
   update(init: DictInit<V>): this {
     if (init == null) return this;
     if (init instanceof CaseInsensitiveDict) {
-      for (const [k, v] of init.#store.values()) this.set(k, v);
+      // An entry is never changed in place (set makes a new one): the pairs can be shared.
+      for (const [lower, entry] of init.#store) this.#store.set(lower, entry);
     } else if (typeof (init as Iterable<unknown>)[Symbol.iterator] === 'function') {
       for (const [k, v] of init as Iterable<readonly [string, V]>) this.set(k, v);
     } else {

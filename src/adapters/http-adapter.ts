@@ -15,7 +15,7 @@ import type { ConnectionPool } from '../pool/connection-pool.js';
 import { PoolManager, type PoolManagerOptions } from '../pool/pool-manager.js';
 import { ProxyManager } from '../pool/proxy-manager.js';
 import { type CertInput, checkCertShape, type TlsSettings, tlsSettingsFrom } from '../pool/tls.js';
-import type { RawResponse, UrlopenOptions } from '../pool/types.js';
+import type { PoolBody, RawResponse, UrlopenOptions } from '../pool/types.js';
 import { Retry } from '../retry.js';
 import { MAX_TIMER_MS, TimeoutConfig } from '../timeout.js';
 import {
@@ -295,6 +295,7 @@ export class HTTPAdapter extends BaseAdapter {
           timeout,
           context,
           options.maxResponseSize,
+          upload !== null,
         );
         if (upload !== null) countUpload(request, urlopenOptions, upload);
         raw = await pool.urlopen(request.method!, url, urlopenOptions);
@@ -323,9 +324,11 @@ export class HTTPAdapter extends BaseAdapter {
     timeout: TimeoutConfig,
     context: CallContext,
     maxResponseSize: number | null | undefined,
+    counted: boolean,
   ): UrlopenOptions {
+    const body = request.bodyForSend();
     const options: UrlopenOptions = {
-      body: request.bodyForSend(),
+      body,
       headers: request.headers.toRecord(),
       timeout,
       retries: this.maxRetries,
@@ -334,7 +337,11 @@ export class HTTPAdapter extends BaseAdapter {
       maxResponseSize:
         maxResponseSize === undefined ? this.config.maxResponseSize : maxResponseSize,
     };
-    if (request.bodyIsReplayable) options.rewindBody = () => request.bodyForSend();
+    // No body, text or bytes: the pool sends the same value again itself (no closure per call);
+    // a counted upload is a stream, so it keeps its rewind.
+    if ((counted || !isPlainBody(body)) && request.bodyIsReplayable) {
+      options.rewindBody = () => request.bodyForSend();
+    }
     if (context !== CallContext.NONE) options.context = context;
     return options;
   }
@@ -405,6 +412,11 @@ function countDownload(
 ): RawResponse {
   if (FOLLOWED.has(raw.status) && raw.headers['location'] !== undefined) return raw;
   return new CountedRawResponse(raw, expectedDownload(request.method!, raw), reporter);
+}
+
+/** A body the pool can send again as it is: none, text or bytes. */
+function isPlainBody(body: PoolBody): boolean {
+  return body === null || typeof body === 'string' || body instanceof Uint8Array;
 }
 
 /** Whether a proxies map has any key: most requests have none, and then need no URL split. */

@@ -161,6 +161,8 @@ export class Session extends SessionRedirectMixin {
    * `process.env` read is a native call, and a call reads the environment once, as requests).
    */
   #callEnv: EnvironmentSnapshot | null = null;
+  /** The last numeric timeout given and its TimeoutConfig (see #timeoutConfig). */
+  #lastTimeout: [number, TimeoutConfig] | null = null;
 
   /**
    * @param options the Session's attributes, as {@link SessionOptions} (they stay mutable).
@@ -338,11 +340,10 @@ export class Session extends SessionRedirectMixin {
     } finally {
       this.#callEnv = outer;
     }
-    const sendOptions: SessionSendOptions = {
-      ...settings,
-      timeout: options.timeout === undefined ? this.timeout : options.timeout,
-      allowRedirects: options.allowRedirects ?? true,
-    };
+    // The settings object is this call's own: it becomes send's options, one object fewer.
+    const sendOptions = settings as SessionSendOptions;
+    sendOptions.timeout = options.timeout === undefined ? this.timeout : options.timeout;
+    sendOptions.allowRedirects = options.allowRedirects ?? true;
     if (options.signal) sendOptions.signal = options.signal;
     if (options.maxResponseSize !== undefined)
       sendOptions.maxResponseSize = options.maxResponseSize;
@@ -415,7 +416,7 @@ export class Session extends SessionRedirectMixin {
     if (request instanceof Request) throw new TypeError('You can only send PreparedRequests.');
     const kwargs: SendOptions = {
       stream: options.stream ?? this.stream,
-      timeout: TimeoutConfig.from(options.timeout === undefined ? this.timeout : options.timeout),
+      timeout: this.#timeoutConfig(options.timeout === undefined ? this.timeout : options.timeout),
       verify: options.verify ?? this.verify,
       cert: options.cert === undefined ? this.cert : options.cert,
       proxies: options.proxies ?? this.#resolveProxies(request),
@@ -470,6 +471,20 @@ export class Session extends SessionRedirectMixin {
     } finally {
       if (given === undefined) context.end();
     }
+  }
+
+  /**
+   * `TimeoutConfig.from(value)`, the config of the last number given kept: most calls give the
+   * Session's timeout, and a TimeoutConfig is immutable. Arrays and records are read afresh
+   * (they may have been changed since).
+   */
+  #timeoutConfig(value: TimeoutInput): TimeoutConfig {
+    if (typeof value !== 'number') return TimeoutConfig.from(value);
+    const last = this.#lastTimeout;
+    if (last !== null && last[0] === value) return last[1];
+    const config = TimeoutConfig.from(value);
+    this.#lastTimeout = [value, config];
+    return config;
   }
 
   /** The environment of the call being prepared, else a fresh read. */
