@@ -8,6 +8,17 @@ export type DictInit<V> =
   | null
   | undefined;
 
+let storeOf: <V>(dict: CaseInsensitiveDict<V>) => Map<string, [string, V]>;
+
+/**
+ * Not public (index.ts does not export it): the store of `dict`, lower-case key -> `[key as set,
+ * value]`, for the hot path to copy pairs without re-lowering keys. An entry is never changed in
+ * place (`set` makes a new one), so entries may be shared between dicts; never mutate one.
+ */
+export function dictStore<V>(dict: CaseInsensitiveDict<V>): Map<string, [string, V]> {
+  return storeOf(dict);
+}
+
 /**
  * A Map-like dictionary whose keys compare case-insensitively (requests' `CaseInsensitiveDict`).
  * Iteration yields the keys in the case they were last set with.
@@ -18,6 +29,10 @@ export type DictInit<V> =
  */
 export class CaseInsensitiveDict<V = string> implements Iterable<[string, V]> {
   readonly #store = new Map<string, [string, V]>();
+
+  static {
+    storeOf = (dict) => dict.#store;
+  }
 
   constructor(init?: DictInit<V>) {
     if (init != null) this.update(init);

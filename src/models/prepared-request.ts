@@ -16,7 +16,7 @@ import {
   registerHooks,
 } from '../hooks.js';
 import type { PoolBody } from '../pool/types.js';
-import { CaseInsensitiveDict } from '../structures.js';
+import { CaseInsensitiveDict, dictStore } from '../structures.js';
 import { getAuthFromUrl } from '../utils/proxies.js';
 import {
   encodeParams,
@@ -195,7 +195,14 @@ export class PreparedRequest {
       }
     };
     if (headers instanceof CaseInsensitiveDict) {
-      (headers as CaseInsensitiveDict<unknown>).forEach(add);
+      // A pair checked before is shared as it is (no key lowered again, no new entry).
+      const out = dictStore(dict);
+      dictStore(headers as CaseInsensitiveDict<unknown>).forEach((entry, lower) => {
+        const value = entry[1];
+        if (typeof value === 'string' && validPairs.get(entry[0]) === value) {
+          out.set(lower, entry as [string, string]);
+        } else add(value, entry[0]);
+      });
     } else if (typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function') {
       for (const pair of headers as Iterable<readonly [unknown, unknown]>) add(pair[1], pair[0]);
     } else {

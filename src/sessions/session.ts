@@ -25,7 +25,7 @@ import type { Response } from '../models/response.js';
 import { CallContext } from '../pool/call-context.js';
 import { ACCEPT_ENCODING } from '../pool/decoders.js';
 import type { CertInput } from '../pool/tls.js';
-import { CaseInsensitiveDict } from '../structures.js';
+import { CaseInsensitiveDict, dictStore } from '../structures.js';
 import { TimeoutConfig, type TimeoutInput } from '../timeout.js';
 import { type EnvironmentSnapshot, environment } from '../utils/environment.js';
 import { getNetrcAuth } from '../utils/netrc.js';
@@ -247,7 +247,11 @@ export class Session extends SessionRedirectMixin {
       files: request.files,
       data: request.data,
       json: request.json,
-      headers: mergeHeaders(request.headers, this.headers),
+      // No headers of the request's own: the Session's go to prepareHeaders, which copies them.
+      headers:
+        request.headers == null && !hasNullValue(this.headers)
+          ? this.headers
+          : mergeHeaders(request.headers, this.headers),
       params: mergeSetting(request.params, this.params),
       auth: mergeSetting(auth, this.auth),
       cookies: merged,
@@ -553,6 +557,12 @@ function proxiesMap(proxies: ProxiesInput | null | undefined): ProxiesMap {
     out[key] = urlText(value, `proxies[${JSON.stringify(key)}]`);
   }
   return (out ?? proxies) as ProxiesMap;
+}
+
+/** Whether a header is set to `null` (removed on merge). */
+function hasNullValue(headers: CaseInsensitiveDict<HeaderValue | null>): boolean {
+  for (const entry of dictStore(headers).values()) if (entry[1] == null) return true;
+  return false;
 }
 
 /** `url.toLowerCase().startsWith(lowerPrefix)` without allocating. */
