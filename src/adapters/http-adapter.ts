@@ -71,6 +71,8 @@ export interface HTTPAdapterOptions {
 }
 
 const DEFAULT_RETRIES = new Retry({ total: 0, read: false });
+/** The pool settings of a plain-http call: none (one object for every call). */
+const NO_SETTINGS = Object.freeze({});
 
 const ADAPTER_KEYS = optionKeys<HTTPAdapterOptions>({
   poolConnections: true,
@@ -222,7 +224,7 @@ export class HTTPAdapter extends BaseAdapter {
     const url = request.url!;
     const tls = this.certVerify(null, url, verify, cert);
     const proxy = hasEntries(proxies) ? selectProxy(url, proxies) : null;
-    const options = tls === undefined ? {} : { tls };
+    const options = tls === undefined ? NO_SETTINGS : { tls };
     if (!proxy) return this.poolManager.connectionFromUrl(url, options);
     const proxyUrl = prependSchemeIfNeeded(proxy, 'http');
     if (!proxyUrlHasHost(proxyUrl)) throw new InvalidProxyURL(MALFORMED_PROXY_URL, { request });
