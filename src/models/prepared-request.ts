@@ -17,7 +17,7 @@ import {
 } from '../hooks.js';
 import { parseUrl, type RequestTarget } from '../pool/parse-url.js';
 import type { PoolBody } from '../pool/types.js';
-import { CaseInsensitiveDict } from '../structures.js';
+import { CaseInsensitiveDict, dictStore } from '../structures.js';
 import { getAuthFromUrl } from '../utils/proxies.js';
 import {
   encodeParams,
@@ -119,6 +119,18 @@ export function checkHeaderValidity(name: unknown, value: unknown): void {
   checkPart(name, value, value, false);
 }
 
+/**
+ * Text header pairs already found valid, name -> value: a Session's headers are the same strings
+ * on every call, so each is checked once, not per request. Bounded: emptied when full.
+ */
+const validPairs = new Map<string, string>();
+const VALID_PAIRS_MAX = 256;
+
+function rememberValid(name: string, value: string): void {
+  if (validPairs.size >= VALID_PAIRS_MAX) validPairs.clear();
+  validPairs.set(name, value);
+}
+
 function headerText(value: HeaderValue): string {
   return typeof value === 'string' ? value : Buffer.from(value).toString('latin1');
 }
@@ -188,17 +200,35 @@ export class PreparedRequest {
 
   /** Validates and copies the headers. @throws {InvalidHeader} */
   prepareHeaders(headers: HeadersInput): void {
-    this.headers = new CaseInsensitiveDict<string>();
+    const dict = new CaseInsensitiveDict<string>();
+    this.headers = dict;
     if (headers == null) return;
-    const add = (name: unknown, value: unknown): void => {
-      checkHeaderValidity(name, value);
-      this.headers.set(headerText(name as HeaderValue), headerText(value as HeaderValue));
+    const add = (value: unknown, name: unknown): void => {
+      if (typeof name === 'string' && typeof value === 'string') {
+        if (validPairs.get(name) !== value) {
+          checkHeaderValidity(name, value);
+          rememberValid(name, value);
+        }
+        dict.set(name, value);
+      } else {
+        checkHeaderValidity(name, value);
+        dict.set(headerText(name as HeaderValue), headerText(value as HeaderValue));
+      }
     };
-    if (typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function') {
-      for (const pair of headers as Iterable<readonly [unknown, unknown]>) add(pair[0], pair[1]);
+    if (headers instanceof CaseInsensitiveDict) {
+      // A pair checked before is shared as it is (no key lowered again, no new entry).
+      const out = dictStore(dict);
+      dictStore(headers as CaseInsensitiveDict<unknown>).forEach((entry, lower) => {
+        const value = entry[1];
+        if (typeof value === 'string' && validPairs.get(entry[0]) === value) {
+          out.set(lower, entry as [string, string]);
+        } else add(value, entry[0]);
+      });
+    } else if (typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function') {
+      for (const pair of headers as Iterable<readonly [unknown, unknown]>) add(pair[1], pair[0]);
     } else {
       const record = headers as Readonly<Record<string, unknown>>;
-      for (const name of Object.keys(record)) add(name, record[name]);
+      for (const name of Object.keys(record)) add(record[name], name);
     }
   }
 
