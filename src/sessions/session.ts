@@ -248,8 +248,11 @@ export class Session extends SessionRedirectMixin {
       data: request.data,
       json: request.json,
       // No headers of the request's own: the Session's go to prepareHeaders, which copies them.
+      // (`headers` may have been assigned a record or a Headers, as requests allows: merged then.)
       headers:
-        request.headers == null && !hasNullValue(this.headers)
+        request.headers == null &&
+        this.headers instanceof CaseInsensitiveDict &&
+        !hasNullValue(this.headers)
           ? this.headers
           : mergeHeaders(request.headers, this.headers),
       params: mergeSetting(request.params, this.params),

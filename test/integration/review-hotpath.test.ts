@@ -1,0 +1,231 @@
+// Review of this session's hot-path work (issues 18, 16, 10): shared header entries, the Session
+// headers handed to prepareHeaders uncopied, response headers matched on bytes with their last
+// value reused, the one-pass JSON writer, and body chunks handed out as views. Real servers on
+// 127.0.0.1 (node:http, raw node:net peers sending exact bytes); the JSON table is checked against
+// python3's json.dumps itself.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { after, before, describe, test } from 'node:test';
+import { CaseInsensitiveDict, Request, Session } from '../../src/index.js';
+import { encodeJson } from '../../src/models/body.js';
+import type { PreparedRequest } from '../../src/models/prepared-request.js';
+import { type RawPeer, startRawPeer, startServer, type TestServer } from '../helpers/server.js';
+
+interface Echo {
+  headers: Record<string, string>;
+}
+
+describe('Session headers are never changed through a request', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer();
+  });
+  after(() => server.close());
+
+  test('prepared.headers, its copy() and a response hook mutate their own dict only', async () => {
+    const s = new Session();
+    s.trustEnv = false;
+    s.headers.set('X-Team', 'a');
+    const p = s.prepareRequest(new Request({ method: 'GET', url: server.url }));
+    p.headers.set('X-Team', 'changed');
+    p.headers.set('X-Leak', '1');
+    p.headers.delete('User-Agent');
+    const c = p.copy();
+    c.headers.set('X-Copy', '1');
+    c.headers.set('X-Team', 'copy');
+    assert.equal(p.headers.has('X-Copy'), false);
+    assert.equal(p.headers.get('X-Team'), 'changed');
+    s.hooks.response.push((r) => {
+      r.request?.headers.set('X-Team', 'hook');
+      r.request?.headers.delete('Accept');
+      return r;
+    });
+    await s.get(server.url);
+    assert.deepEqual(
+      [s.headers.get('x-team'), s.headers.has('x-leak'), s.headers.has('x-copy')],
+      ['a', false, false],
+    );
+    assert.equal(s.headers.has('User-Agent'), true);
+    assert.equal(s.headers.has('Accept'), true);
+    s.hooks.response.length = 0;
+    const r = await s.get(server.url);
+    assert.equal(r.json<Echo>().headers['x-team'], 'a');
+    await s.close();
+  });
+
+  test('Session headers assigned as a plain record or a Headers object are sent (as requests)', async () => {
+    // requests: `s.headers = {'X-Plain': 'a'}` works; merge_headers builds the dict per call.
+    const s = new Session();
+    s.trustEnv = false;
+    (s as unknown as { headers: unknown }).headers = { 'X-Plain': 'a' };
+    let r = await s.get(server.url);
+    assert.equal(r.json<Echo>().headers['x-plain'], 'a');
+    (s as unknown as { headers: unknown }).headers = new Headers({ 'X-Fetch': 'b' });
+    r = await s.get(server.url);
+    assert.equal(r.json<Echo>().headers['x-fetch'], 'b');
+    await s.close();
+  });
+
+  test('a Session header changed to an invalid value after a valid send is refused', async () => {
+    const s = new Session();
+    s.trustEnv = false;
+    s.headers = new CaseInsensitiveDict<string | null>({ 'X-A': 'ok' });
+    await s.get(server.url);
+    s.headers.set('X-A', 'bad\r\nX-Injected: 1');
+    await assert.rejects(s.get(server.url), { name: 'InvalidHeader' });
+    assert.equal(server.requests.at(-1)?.headers['x-injected'], undefined);
+    await s.close();
+  });
+});
+
+describe('response headers matched on their bytes', () => {
+  const heads = [
+    'HTTP/1.1 200 OK\r\nConnection: close\r\nCONTENT-LENGTH: 2\r\nSERVER: a\r\nserver: b\r\n' +
+      'Set-Cookie: a=1\r\nset-cookie: b=2\r\nSET-COOKIE: c=3\r\nDate:\r\nX-Cont: 1\r\n' +
+      'Content-Typ: t\r\nContent-Type: text/plain; charset=\xe9\r\nEtag: "\xff\xe9"\r\n' +
+      'Via: 1.1 x\r\nVIA: 1.1 y\r\nAge:0\r\nX-Empty:\r\nServers: z\r\n\r\nok',
+    // The same names again, values one byte apart from the first response's.
+    'HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\nServer: a\r\n' +
+      'Content-Type: text/plain; charset=\xe8\r\nETag: "\xff\xe8"\r\nVia: 1.1 y\r\nDate: x\r\n\r\nok',
+  ];
+  let peer: RawPeer;
+  let n = 0;
+  before(async () => {
+    peer = await startRawPeer((socket) => {
+      socket.once('data', () => socket.end(Buffer.from(heads[n++ % heads.length]!, 'latin1')));
+    });
+  });
+  after(() => peer.close());
+
+  test('case variants, repeats, Set-Cookie lists, latin-1, empty values, near names', async () => {
+    const s = new Session();
+    s.trustEnv = false;
+    const first = await s.get(peer.url);
+    assert.deepEqual(first.raw?.headers, {
+      __proto__: null,
+      connection: 'close',
+      'content-length': '2',
+      server: ['a', 'b'],
+      'set-cookie': ['a=1', 'b=2', 'c=3'],
+      date: '',
+      'x-cont': '1',
+      'content-typ': 't',
+      'content-type': 'text/plain; charset=\xe9',
+      etag: '"\xff\xe9"',
+      via: ['1.1 x', '1.1 y'],
+      age: '0',
+      'x-empty': '',
+      servers: 'z',
+    });
+    assert.equal(first.headers.get('Server'), 'a, b');
+    assert.deepEqual(s.cookies.getDict(), { a: '1', b: '2', c: '3' });
+    const second = await s.get(peer.url);
+    assert.deepEqual(second.raw?.headers, {
+      __proto__: null,
+      connection: 'close',
+      'content-length': '2',
+      server: 'a',
+      'content-type': 'text/plain; charset=\xe8',
+      etag: '"\xff\xe8"',
+      via: '1.1 y',
+      date: 'x',
+    });
+    await s.close();
+  });
+});
+
+describe('json bodies as Python writes them', () => {
+  // [python literal, the same value in JS]; numbers are left out: JS has one number type
+  // (1.0 is 1, -0.0 is 0) and writes small exponents as 1e-7 where Python writes 1e-07.
+  const table: Array<[string, unknown]> = [
+    ["'é'", 'é'],
+    ["'\\u00e9\\u4e2d\\U0001F600'", 'é中😀'],
+    ["'\\ud800'", '\ud800'],
+    ["'\\udc00x\\ud83d'", '\udc00x\ud83d'],
+    ["'\\x00\\x01\\x1f\\x7f\\x80\\x9f\\xa0\\xff'", '\x00\x01\x1f\x7f\x80\x9f\xa0\xff'],
+    ["'\\b\\f\\n\\r\\t\"\\\\/'", '\b\f\n\r\t"\\/'],
+    ["'\\u2028\\u2029\\ufeff\\uffff'", '\u2028\u2029\ufeff\uffff'],
+    ["{'a': [1, {'b': 'c, d: e'}], 'é:': ', '}", { a: [1, { b: 'c, d: e' }], 'é:': ', ' }],
+    ["{'\"': '\\\\', 'k\\\\': '\"x,'}", { '"': '\\', 'k\\': '"x,' }],
+    ["{'x': '\\\\\"é', 'y': 'é\\\\'}", { x: '\\"é', y: 'é\\' }],
+    ["['\\\\u00e9', 'a\\\\', '\\\\', 'é']", ['\\u00e9', 'a\\', '\\', 'é']],
+    ['[[], {}, [{}], None, True, False]', [[], {}, [{}], null, true, false]],
+    [
+      "{'d': '1970-01-01T00:00:00.000Z', 's': [1, None, 3], 't': 'é'}",
+      {
+        d: new Date(0),
+        s: [1, , 3],
+        t: { toJSON: () => 'é' },
+        u: undefined,
+        f: () => 1,
+      },
+    ],
+    ["{'\\u00e9\\u00e9': {'\\U0001F600': ['x:y', 'z,w']}}", { éé: { '😀': ['x:y', 'z,w'] } }],
+  ];
+
+  test('every case of the table has the bytes of json.dumps(obj).encode()', () => {
+    const script =
+      'import json,sys\nfor e in sys.stdin.read().split("\\n\\0\\n"):\n print(json.dumps(eval(e)).encode().hex())';
+    const expected = execFileSync('python3', ['-c', script], {
+      input: table.map((c) => c[0]).join('\n\0\n'),
+    })
+      .toString()
+      .trim()
+      .split('\n');
+    assert.equal(expected.length, table.length);
+    const request = {} as PreparedRequest;
+    for (const [i, [python, value]] of table.entries()) {
+      const mine = Buffer.from(encodeJson(value, request)).toString('latin1');
+      assert.equal(mine, Buffer.from(expected[i]!, 'hex').toString('latin1'), python);
+    }
+  });
+});
+
+describe('body chunks handed out', () => {
+  let server: TestServer;
+  const body = Buffer.alloc(300_000);
+  for (let i = 0; i < body.length; i++) body[i] = (i * 7 + (i >> 9)) & 0xff;
+  before(async () => {
+    server = await startServer((_req, res) => {
+      res.writeHead(200, { 'Content-Length': body.length });
+      // Several writes, so that pieces span the chunks off the wire.
+      let at = 0;
+      const step = (): void => {
+        if (at >= body.length) return void res.end();
+        res.write(body.subarray(at, at + 70_001));
+        at += 70_001;
+        setTimeout(step, 5);
+      };
+      step();
+    });
+  });
+  after(() => server.close());
+
+  test('kept pieces are never overwritten, every piece but the last has chunkSize bytes', async () => {
+    const s = new Session();
+    for (const chunkSize of [null, 1000, 65_536, 100_000]) {
+      const r = await s.get(server.url, { stream: true });
+      const kept: Uint8Array[] = [];
+      for await (const piece of r.iterContent({ chunkSize })) kept.push(piece);
+      if (chunkSize !== null) {
+        for (const piece of kept.slice(0, -1)) assert.equal(piece.length, chunkSize);
+        assert.ok(kept.at(-1)!.length <= chunkSize);
+      }
+      assert.ok(Buffer.concat(kept).equals(body), `chunkSize ${chunkSize}`);
+    }
+    await s.close();
+  });
+
+  test('a partial iteration then read(): the whole body once, in order', async () => {
+    const s = new Session();
+    const r = await s.get(server.url, { stream: true });
+    const it = r.iterContent({ chunkSize: 1000 })[Symbol.asyncIterator]();
+    const a = (await it.next()).value as Uint8Array;
+    const b = (await it.next()).value as Uint8Array;
+    // requests: content after a partial iter_content is the rest of the body.
+    const rest = await r.read();
+    await s.close();
+    assert.deepEqual([a.length, b.length, rest.length], [1000, 1000, body.length - 2000]);
+    assert.ok(Buffer.concat([a, b, rest]).equals(body));
+  });
+});
