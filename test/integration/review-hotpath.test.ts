@@ -67,13 +67,17 @@ describe('Session headers are never changed through a request', () => {
   });
 
   test('a Session header changed to an invalid value after a valid send is refused', async () => {
+    server.requests.length = 0;
     const s = new Session();
     s.trustEnv = false;
     s.headers = new CaseInsensitiveDict<string | null>({ 'X-A': 'ok' });
     await s.get(server.url);
+    // Leading whitespace: the wire would take it, requests' check_header_validity does not.
+    s.headers.set('X-A', ' ok');
+    await assert.rejects(s.get(server.url), { name: 'InvalidHeader', message: /leading whitespace/ });
     s.headers.set('X-A', 'bad\r\nX-Injected: 1');
     await assert.rejects(s.get(server.url), { name: 'InvalidHeader' });
-    assert.equal(server.requests.at(-1)?.headers['x-injected'], undefined);
+    assert.equal(server.requests.length, 1);
     await s.close();
   });
 });
