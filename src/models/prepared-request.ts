@@ -135,6 +135,9 @@ function headerText(value: HeaderValue): string {
   return typeof value === 'string' ? value : Buffer.from(value).toString('latin1');
 }
 
+/** What urlsplit removes from anywhere in a URL before splitting it (Python's WHATWG rule). */
+const URL_UNSAFE_BYTES = /[\t\n\r]/;
+
 // Set by PreparedRequest's static block: reads the private memo for requestTarget() below.
 let targetOf: (request: PreparedRequest) => RequestTarget | null;
 
@@ -365,7 +368,8 @@ export class PreparedRequest {
   /** The request target: path (at least `/`) and query, without the fragment. */
   get pathUrl(): string {
     const target = this.#parsedUrl();
-    if (target === null) return pathUrlOf(this.url ?? '');
+    // urlsplit (requests' path_url) drops every tab, CR and LF; the pool's parse keeps them.
+    if (target === null || URL_UNSAFE_BYTES.test(target.path)) return pathUrlOf(this.url ?? '');
     // requests' path_url drops an empty query ('/a?' is '/a'); urllib3's request target keeps it.
     const path = target.path;
     const q = path.indexOf('?');

@@ -200,6 +200,9 @@ export abstract class SessionRedirectMixin {
     previousFragment: string,
   ): [string, string] {
     const base = response.url;
+    // requests reads Location through urlparse, which drops every tab, CR and LF (a header value
+    // may hold a tab).
+    if (/[\t\n\r]/.test(location)) location = location.replace(/[\t\n\r]/g, '');
     if (location.startsWith('//')) location = `${schemeOf(request)}:${location}`;
     const hash = location.indexOf('#');
     if (hash === -1 && previousFragment) location = `${location}#${previousFragment}`;

@@ -74,7 +74,10 @@ describe('Session headers are never changed through a request', () => {
     await s.get(server.url);
     // Leading whitespace: the wire would take it, requests' check_header_validity does not.
     s.headers.set('X-A', ' ok');
-    await assert.rejects(s.get(server.url), { name: 'InvalidHeader', message: /leading whitespace/ });
+    await assert.rejects(s.get(server.url), {
+      name: 'InvalidHeader',
+      message: /leading whitespace/,
+    });
     s.headers.set('X-A', 'bad\r\nX-Injected: 1');
     await assert.rejects(s.get(server.url), { name: 'InvalidHeader' });
     assert.equal(server.requests.length, 1);
@@ -232,5 +235,49 @@ describe('body chunks handed out', () => {
     await s.close();
     assert.deepEqual([a.length, b.length, rest.length], [1000, 1000, body.length - 2000]);
     assert.ok(Buffer.concat([a, b, rest]).equals(body));
+  });
+});
+
+describe('tabs and line breaks in a URL, as requests sends them', () => {
+  // requests: path_url and the redirect's urlparse both go through urlsplit, which removes every
+  // tab, CR and LF of the URL; the request line never carries one.
+  let peer: RawPeer;
+  const lines: string[] = [];
+  before(async () => {
+    peer = await startRawPeer((socket) => {
+      socket.on('data', (data) => {
+        const line = data.toString('latin1').split('\r\n')[0]!;
+        lines.push(line);
+        socket.write(
+          line.includes(' /start ')
+            ? 'HTTP/1.1 302 Found\r\nLocation: /a\tb?x\ty\r\nContent-Length: 0\r\n\r\n'
+            : 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok',
+        );
+      });
+    });
+  });
+  after(() => peer.close());
+
+  test('a prepared.url set with a tab, CR or LF goes out without them', async () => {
+    lines.length = 0;
+    const s = new Session();
+    s.trustEnv = false;
+    const p = s.prepareRequest(new Request({ method: 'GET', url: `${peer.url}/x` }));
+    p.url = `${peer.url}/di\trect?q=\r\n1`;
+    assert.equal(p.pathUrl, '/direct?q=1');
+    const r = await s.send(p);
+    await s.close();
+    assert.equal(r.statusCode, 200);
+    assert.deepEqual(lines, ['GET /direct?q=1 HTTP/1.1']);
+  });
+
+  test('a Location with tabs is followed without them', async () => {
+    lines.length = 0;
+    const s = new Session();
+    s.trustEnv = false;
+    const r = await s.get(`${peer.url}/start`);
+    await s.close();
+    assert.equal(r.url, `${peer.url}/ab?xy`);
+    assert.deepEqual(lines, ['GET /start HTTP/1.1', 'GET /ab?xy HTTP/1.1']);
   });
 });
