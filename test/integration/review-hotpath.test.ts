@@ -281,3 +281,72 @@ describe('tabs and line breaks in a URL, as requests sends them', () => {
     assert.deepEqual(lines, ['GET /start HTTP/1.1', 'GET /ab?xy HTTP/1.1']);
   });
 });
+
+describe('iterLines as requests iter_lines, off the wire and from loaded content', () => {
+  const bodies = [
+    'a\nb\r\nc\rd\n\ne',
+    'line1\r\nline2\r\n',
+    '\r\n\r\n\n',
+    'abc',
+    '',
+    'x\ny\n',
+    'é\u2028f\x1cg\r',
+    'a;b;;c;',
+    'aa;;bb;;',
+  ];
+  type Case = [body: number, chunkSize: number, delimiter: string | null, decode: boolean];
+  const cases: Case[] = [];
+  for (let b = 0; b < bodies.length; b++)
+    for (const k of [1, 2, 3, 5, 512])
+      for (const d of [null, ';', ';;', '\r\n'])
+        for (const u of [false, true]) cases.push([b, k, d, u]);
+  let server: TestServer;
+  before(async () => {
+    server = await startServer((req, res) => {
+      const body = Buffer.from(bodies[Number(req.url!.slice(1))]!, 'utf8');
+      res.writeHead(200, {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'Content-Length': body.length,
+      });
+      res.end(body);
+    });
+  });
+  after(() => server.close());
+
+  test('every chunk size, delimiter and decoding gives the lines Python gives', async () => {
+    // Python feeds the same bytes through iter_lines(chunk_size=k): pieces of exactly k bytes.
+    const script = [
+      'import json,sys,requests',
+      'bodies, cases = json.loads(sys.stdin.read())',
+      'for b, k, d, u in cases:',
+      '  r = requests.Response(); r._content = bodies[b].encode(); r._content_consumed = True',
+      "  r.encoding = 'utf-8'",
+      '  delim = None if d is None else (d if u else d.encode())',
+      '  lines = r.iter_lines(chunk_size=k, delimiter=delim, decode_unicode=u)',
+      "  print(json.dumps([('s:' + x) if isinstance(x, str) else 'b:' + x.decode() for x in lines]))",
+    ].join('\n');
+    const expected = execFileSync('python3', ['-c', script], {
+      input: JSON.stringify([bodies, cases]),
+    })
+      .toString()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as string[]);
+    const s = new Session();
+    try {
+      for (const stream of [false, true]) {
+        for (const [i, [b, k, d, u]] of cases.entries()) {
+          const r = await s.get(`${server.url}/${b}`, { stream });
+          const delimiter = d === null ? null : u ? d : Buffer.from(d);
+          const got: string[] = [];
+          for await (const line of r.iterLines({ chunkSize: k, delimiter, decodeUnicode: u })) {
+            got.push(typeof line === 'string' ? `s:${line}` : `b:${Buffer.from(line).toString()}`);
+          }
+          assert.deepEqual(got, expected[i], `stream ${stream}, case ${JSON.stringify(cases[i])}`);
+        }
+      }
+    } finally {
+      await s.close();
+    }
+  });
+});
