@@ -350,3 +350,30 @@ describe('iterLines as requests iter_lines, off the wire and from loaded content
     }
   });
 });
+
+describe('download progress of a redirect that is not followed', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer((_req, res) => {
+      res.writeHead(302, { Location: '/elsewhere', 'Content-Length': 5 });
+      res.end('moved');
+    });
+  });
+  after(() => server.close());
+
+  // Known, not fixed here: HTTPAdapter skips counting every 3xx with a Location (it assumes the
+  // Session follows it), but with allowRedirects: false that response is the caller's, body and
+  // all; API.md promises a last call with the final count. The adapter is not told whether
+  // redirects are followed, so the fix belongs with the progress work (session.ts/http-adapter.ts).
+  test('allowRedirects: false reports the 302 body the caller gets', { todo: true }, async () => {
+    const s = new Session();
+    const calls: Array<{ transferred: number; total: number | null }> = [];
+    const r = await s.get(server.url, {
+      allowRedirects: false,
+      onDownloadProgress: (p) => calls.push({ ...p }),
+    });
+    await s.close();
+    assert.equal(r.content.length, 5);
+    assert.deepEqual(calls.at(-1), { transferred: 5, total: 5 });
+  });
+});
