@@ -71,10 +71,12 @@ export class Pieces implements AsyncIterableIterator<Uint8Array> {
     this.#started = true;
     const busy = this.#busy;
     if (busy !== null) return busy.then(this.#again, this.#again);
+    // Over (read to the end, left, or failed): done, and nothing pending is left behind (a
+    // #read() that ends without waiting clears #busy before next() would set it).
+    if (this.#finished) return Promise.resolve(DONE);
     const size = this.#size;
     if (size === 0) {
       // The chunks as they arrive: one promise of the source's per chunk, nothing more.
-      if (this.#finished) return Promise.resolve(DONE);
       const read = this.#source.nextChunk().then(this.#onChunk, this.#onFailure);
       this.#busy = read;
       return read;

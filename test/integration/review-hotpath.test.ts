@@ -4,8 +4,13 @@
 // 127.0.0.1 (node:http, raw node:net peers sending exact bytes); the JSON table is checked against
 // python3's json.dumps itself.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { CaseInsensitiveDict, Request, Session } from '../../src/index.js';
 import { encodeJson } from '../../src/models/body.js';
 import type { PreparedRequest } from '../../src/models/prepared-request.js';
@@ -375,5 +380,77 @@ describe('download progress of a redirect that is not followed', () => {
     await s.close();
     assert.equal(r.content.length, 5);
     assert.deepEqual(calls.at(-1), { transferred: 5, total: 5 });
+  });
+});
+
+describe('an iteration that is over stays over', () => {
+  // A next() after the end that returned without waiting left #busy set to a settled promise,
+  // and every later next() chained on it forever: an endless microtask loop that starves the
+  // event loop (no timer fires again). Run in a child process, bounded by a timeout, so that a
+  // regression fails this test instead of hanging the runner.
+  test('next() called again and again after the end, after break, of streamed and loaded bodies', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'review-over-'));
+    const script = join(dir, 'child.mts');
+    const src = (path: string) =>
+      JSON.stringify(pathToFileURL(join(import.meta.dirname, path)).href);
+    writeFileSync(
+      script,
+      [
+        `import { Session } from ${src('../../src/index.ts')};`,
+        `import { startServer } from ${src('../helpers/server.ts')};`,
+        "const server = await startServer((_req, res) => { res.writeHead(200, { 'Content-Length': 10 }); res.end('0123456789'); });",
+        'const s = new Session();',
+        'const out = [];',
+        'for (const stream of [true, false]) {',
+        '  for (const chunkSize of [4, null]) {',
+        '    const r = await s.get(server.url, { stream });',
+        '    const it = r.iterContent({ chunkSize })[Symbol.asyncIterator]();',
+        '    let pieces = 0;',
+        '    while (!(await it.next()).done) pieces++;',
+        '    for (let i = 0; i < 3; i++) out.push((await it.next()).done);',
+        '    out.push(pieces);',
+        '    const again = await s.get(server.url, { stream });',
+        '    for await (const _ of again.iterContent({ chunkSize })) break;',
+        '  }',
+        '}',
+        'const r = await s.get(server.url, { stream: true });',
+        'const it = r.iterContent({ chunkSize: 4 })[Symbol.asyncIterator]();',
+        'await it.next();',
+        'await it.return();',
+        'for (let i = 0; i < 3; i++) out.push((await it.next()).done);',
+        'await s.close();',
+        'await server.close();',
+        'console.log(JSON.stringify(out));',
+      ].join('\n'),
+    );
+    try {
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script], {
+        timeout: 30_000,
+      });
+      const t = true;
+      assert.deepEqual(JSON.parse(stdout), [
+        t,
+        t,
+        t,
+        3,
+        t,
+        t,
+        t,
+        1,
+        t,
+        t,
+        t,
+        3,
+        t,
+        t,
+        t,
+        1,
+        t,
+        t,
+        t,
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
