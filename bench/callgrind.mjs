@@ -1,5 +1,5 @@
 // CPU per request as instruction counts, which other load on the machine does not change: each
-// client runs a fixed loop under `valgrind --tool=callgrind`: a warm-up, a full GC, then the
+// client runs a fixed loop under `valgrind --tool=callgrind`: a warm-up, then the
 // counters are zeroed (`callgrind_control -z`), then N requests, then a dump (`-d`): its total
 // divided by N is what one request costs, start-up, imports, warm-up and close left out. The
 // server (bench/server.mjs, or --origin) runs outside valgrind.
@@ -12,7 +12,8 @@
 //
 // Separate runs of one build differ by several % on a loaded machine (when JIT tiering and GC
 // land moves with the wall clock). To compare variants (issue 16's observability clients), run
-// them interleaved in one process, turns of N requests each, every turn from a collected heap:
+// them interleaved in one process, turns of N requests each (builds too: requests-ts+progress@/abs/
+// path/esm/index.js is that client on another build, see bench/lib/clients.mjs):
 //
 //   node bench/callgrind.mjs --ab --rounds 3 --requests 800 \
 //     --clients requests-ts,requests-ts+progress,requests-ts+diagnostics
@@ -88,9 +89,8 @@ async function runChild() {
   const rounds = clients.length > 1 ? Number(args.rounds) : 1;
   for (let round = 0; round < rounds; round++) {
     for (const client of clients) {
-      // Each turn from a collected heap (--expose-gc), so that no turn pays for the garbage of
-      // the one before; the parent zeroes the counters now, then says go.
-      globalThis.gc?.();
+      // The parent zeroes the counters now, then says go. (No full GC between turns: it makes
+      // the next turn cost more, as V8 then shrinks the young generation and scavenges more.)
       process.stdout.write('warm\n');
       await told();
       await loop(client, Number(args.total));
@@ -115,7 +115,6 @@ async function instructions(client, origin, total) {
   const node = [
     ...(args.jitless ? ['--jitless'] : []),
     ...args['node-flags'].split(' ').filter(Boolean),
-    '--expose-gc',
     self,
     ...['--child', client, '--origin', origin, '--total', String(total), '--warm', args.warm],
     ...['--concurrency', String(concurrency), '--connections', String(connections)],
