@@ -9,6 +9,10 @@
 //   node bench/callgrind.mjs --jitless              # node --jitless: no JIT noise, other ratios
 //   node bench/callgrind.mjs --node-flags=--predictable   # extra flags for the measured node
 //   node bench/callgrind.mjs --keep bench/results/cg  # keep the dumps, for callgrind_annotate
+//   node bench/callgrind.mjs --stream 65536 --path /16m --requests 20 --warm 20
+//       # streamed download: requests-ts `stream: true` + iterContent({ chunkSize: 65536 }),
+//       # undici.request its body's async iterator (`--stream any`: chunkSize null)
+//   node bench/callgrind.mjs --post                 # POST of a small JSON body to /post
 //
 // Separate runs of one build differ by several % on a loaded machine (when JIT tiering and GC
 // land moves with the wall clock). To compare variants (issue 16's observability clients), run
@@ -50,6 +54,10 @@ const { values: args } = parseArgs({
     // of the drift between separate runs (JIT tiering, GC) that load on the machine causes.
     ab: { type: 'boolean', default: false },
     rounds: { type: 'string', default: '4' },
+    // A streamed read: the chunk size of iterContent, or `any` (null: as the chunks arrive).
+    stream: { type: 'string' },
+    // POST the bench's small JSON body (bench/lib/nginx.mjs POST_JSON) instead of a GET.
+    post: { type: 'boolean', default: false },
     // The child: runs the loop in this process (what valgrind runs); a comma list with --ab.
     child: { type: 'string' },
     total: { type: 'string' },
@@ -58,6 +66,12 @@ const { values: args } = parseArgs({
 
 const concurrency = Number(args.concurrency);
 const connections = Number(args.connections ?? Math.min(concurrency, 16));
+const stream =
+  args.stream === undefined
+    ? undefined
+    : { chunkSize: args.stream === 'any' ? null : Number(args.stream) };
+// A POST goes to /post unless --path says otherwise.
+const path = args.post && args.path === '/small' ? '/post' : args.path;
 
 /**
  * In the child: warm up, then `total` requests, `concurrency` at a time. With several clients
@@ -68,7 +82,13 @@ async function runChild() {
   const { clientFactory } = await import('./lib/clients.mjs');
   const clients = [];
   for (const name of args.child.split(',')) {
-    const client = await clientFactory(name)({ origin: args.origin, connections, path: args.path });
+    const client = await clientFactory(name)({
+      origin: args.origin,
+      connections,
+      path,
+      post: args.post,
+      stream,
+    });
     client.leave?.();
     clients.push(client);
   }
@@ -78,7 +98,7 @@ async function runChild() {
     const one = async () => {
       while (left > 0) {
         left--;
-        await client.get(args.path);
+        await client.get(path);
       }
     };
     await Promise.all(Array.from({ length: concurrency }, one));
@@ -118,7 +138,9 @@ async function instructions(client, origin, total) {
     self,
     ...['--child', client, '--origin', origin, '--total', String(total), '--warm', args.warm],
     ...['--concurrency', String(concurrency), '--connections', String(connections)],
-    ...['--path', args.path, '--rounds', args.rounds],
+    ...['--path', path, '--rounds', args.rounds],
+    ...(args.stream === undefined ? [] : ['--stream', args.stream]),
+    ...(args.post ? ['--post'] : []),
   ];
   const valgrind = ['--tool=callgrind', `--callgrind-out-file=${join(dir, 'cg.%p')}`];
   const child = spawn('valgrind', [...valgrind, process.execPath, ...node], {
@@ -190,7 +212,7 @@ async function mainInterleaved() {
     return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
   };
   console.log(
-    `\n${args.path}, ${concurrency} in flight over ${connections} connections, ` +
+    `\n${path}, ${concurrency} in flight over ${connections} connections, ` +
       `${rounds} rounds of ${n} requests per client, interleaved in one process` +
       `${args.jitless ? ', --jitless' : ''}${args['node-flags'] ? `, node ${args['node-flags']}` : ''}\n`,
   );
@@ -226,9 +248,10 @@ async function main() {
   const base = perRequest['undici.request'];
   const floor = perRequest['undici.dispatch'];
   console.log(
-    `\n${args.path}, ${concurrency} in flight over ${connections} connections, ` +
+    `\n${args.post ? 'POST JSON ' : ''}${path}, ${concurrency} in flight over ${connections} connections, ` +
       `${n} requests${args.jitless ? ', --jitless' : ''}` +
-      `${args['node-flags'] ? `, node ${args['node-flags']}` : ''}\n`,
+      `${args['node-flags'] ? `, node ${args['node-flags']}` : ''}` +
+      `${stream ? `, streamed in chunks of ${args.stream}` : ''}\n`,
   );
   console.log('| client | instructions/req | vs undici.request | vs floor |');
   console.log('|---|--:|--:|--:|');

@@ -147,6 +147,7 @@ export class RequestsCookieJar implements Iterable<JarCookie> {
 
   /** True when the jar holds no cookie at all (cheap: no allocation). */
   get isEmpty(): boolean {
+    if (this.#store === null) return true; // a new jar: not even a generator is made
     for (const _ of this.#cookies()) return false;
     return true;
   }

@@ -8,6 +8,17 @@ export type DictInit<V> =
   | null
   | undefined;
 
+let storeOf: <V>(dict: CaseInsensitiveDict<V>) => Map<string, [string, V]>;
+
+/**
+ * Not public (index.ts does not export it): the store of `dict`, lower-case key -> `[key as set,
+ * value]`, for the hot path to copy pairs without re-lowering keys. An entry is never changed in
+ * place (`set` makes a new one), so entries may be shared between dicts; never mutate one.
+ */
+export function dictStore<V>(dict: CaseInsensitiveDict<V>): Map<string, [string, V]> {
+  return storeOf(dict);
+}
+
 /**
  * A Map-like dictionary whose keys compare case-insensitively (requests' `CaseInsensitiveDict`).
  * Iteration yields the keys in the case they were last set with.
@@ -19,6 +30,10 @@ export type DictInit<V> =
 export class CaseInsensitiveDict<V = string> implements Iterable<[string, V]> {
   readonly #store = new Map<string, [string, V]>();
 
+  static {
+    storeOf = (dict) => dict.#store;
+  }
+
   constructor(init?: DictInit<V>) {
     if (init != null) this.update(init);
   }
@@ -27,7 +42,8 @@ export class CaseInsensitiveDict<V = string> implements Iterable<[string, V]> {
   update(init: DictInit<V>): this {
     if (init == null) return this;
     if (init instanceof CaseInsensitiveDict) {
-      for (const [k, v] of init.#store.values()) this.set(k, v);
+      // An entry is never changed in place (set makes a new one): the pairs can be shared.
+      for (const [lower, entry] of init.#store) this.#store.set(lower, entry);
     } else if (typeof (init as Iterable<unknown>)[Symbol.iterator] === 'function') {
       for (const [k, v] of init as Iterable<readonly [string, V]>) this.set(k, v);
     } else {

@@ -8,14 +8,14 @@ import { installView, RedactedKeyMap } from '../_internal/redact.js';
 import { basicAuthStr } from '../auth.js';
 import { translatePoolError } from '../error-table.js';
 import { ChunkedEncodingError, ContentDecodingError, InvalidProxyURL } from '../errors.js';
-import type { PreparedRequest } from '../models/prepared-request.js';
+import { type PreparedRequest, requestTarget } from '../models/prepared-request.js';
 import { type Response, releaseWhenCollected } from '../models/response.js';
 import { CallContext } from '../pool/call-context.js';
 import type { ConnectionPool } from '../pool/connection-pool.js';
 import { PoolManager, type PoolManagerOptions } from '../pool/pool-manager.js';
 import { ProxyManager } from '../pool/proxy-manager.js';
 import { type CertInput, checkCertShape, type TlsSettings, tlsSettingsFrom } from '../pool/tls.js';
-import type { RawResponse, UrlopenOptions } from '../pool/types.js';
+import type { PoolBody, RawResponse, UrlopenOptions } from '../pool/types.js';
 import { Retry } from '../retry.js';
 import { MAX_TIMER_MS, TimeoutConfig } from '../timeout.js';
 import {
@@ -24,7 +24,7 @@ import {
   type ProxiesMap,
   prependSchemeIfNeeded,
   proxyUrlHasHost,
-  selectProxy,
+  selectProxyFor,
 } from '../utils/proxies.js';
 import { urlDefragAuth } from '../utils/url.js';
 import { BaseAdapter, type SendOptions } from './base-adapter.js';
@@ -73,6 +73,8 @@ export interface HTTPAdapterOptions {
 }
 
 const DEFAULT_RETRIES = new Retry({ total: 0, read: false });
+/** The pool settings of a plain-http call: none (one object for every call). */
+const NO_SETTINGS = Object.freeze({});
 
 const ADAPTER_KEYS = optionKeys<HTTPAdapterOptions>({
   poolConnections: true,
@@ -223,12 +225,12 @@ export class HTTPAdapter extends BaseAdapter {
   ): ConnectionPool {
     const url = request.url!;
     const tls = this.certVerify(null, url, verify, cert);
-    const proxy = hasEntries(proxies) ? selectProxy(url, proxies) : null;
-    const options = tls === undefined ? {} : { tls };
-    if (!proxy) return this.poolManager.connectionFromUrl(url, options);
+    const proxy = hasEntries(proxies) ? proxyFor(request, proxies) : null;
+    const options = tls === undefined ? NO_SETTINGS : { tls };
+    if (!proxy) return this.poolManager.connectionFromTarget(requestTarget(request), options);
     const proxyUrl = prependSchemeIfNeeded(proxy, 'http');
     if (!proxyUrlHasHost(proxyUrl)) throw new InvalidProxyURL(MALFORMED_PROXY_URL, { request });
-    return this.proxyManagerFor(proxyUrl).connectionFromUrl(url, options);
+    return this.proxyManagerFor(proxyUrl).connectionFromTarget(requestTarget(request), options);
   }
 
   /**
@@ -236,10 +238,12 @@ export class HTTPAdapter extends BaseAdapter {
    * @subclass
    */
   requestUrl(request: PreparedRequest, proxies: ProxiesMap | null | undefined): string {
-    const url = request.url!;
-    const proxy = hasEntries(proxies) ? selectProxy(url, proxies) : null;
-    if (proxy && !isHttps(url) && !proxy.toLowerCase().startsWith('socks')) {
-      return urlDefragAuth(url);
+    if (hasEntries(proxies)) {
+      const proxy = proxyFor(request, proxies);
+      const https = requestTarget(request).scheme === 'https';
+      if (proxy && !https && !proxy.toLowerCase().startsWith('socks')) {
+        return urlDefragAuth(request.url!);
+      }
     }
     return request.pathUrl;
   }
@@ -297,6 +301,7 @@ export class HTTPAdapter extends BaseAdapter {
           timeout,
           context,
           options.maxResponseSize,
+          onUploadProgress !== undefined,
         );
         if (onUploadProgress) upload = countUpload(request, urlopenOptions, onUploadProgress);
         raw = await pool.urlopen(request.method!, url, urlopenOptions);
@@ -332,9 +337,11 @@ export class HTTPAdapter extends BaseAdapter {
     timeout: TimeoutConfig,
     context: CallContext,
     maxResponseSize: number | null | undefined,
+    counted: boolean,
   ): UrlopenOptions {
+    const body = request.bodyForSend();
     const options: UrlopenOptions = {
-      body: request.bodyForSend(),
+      body,
       headers: request.headers.toRecord(),
       timeout,
       retries: this.maxRetries,
@@ -343,7 +350,11 @@ export class HTTPAdapter extends BaseAdapter {
       maxResponseSize:
         maxResponseSize === undefined ? this.config.maxResponseSize : maxResponseSize,
     };
-    if (request.bodyIsReplayable) options.rewindBody = () => request.bodyForSend();
+    // No body, text or bytes: the pool sends the same value again itself (no closure per call);
+    // a counted upload is a stream, so it keeps its rewind.
+    if ((counted || !isPlainBody(body)) && request.bodyIsReplayable) {
+      options.rewindBody = () => request.bodyForSend();
+    }
     if (context !== CallContext.NONE) options.context = context;
     return options;
   }
@@ -417,6 +428,22 @@ function countDownload(raw: RawResponse, reporter: ProgressReporter): RawRespons
   if (raw.countBody === undefined) return new CountedRawResponse(raw, reporter);
   raw.countBody(reporter);
   return raw;
+}
+
+/**
+ * The proxy for the request (requests' `select_proxy(request.url, proxies)`), from its parsed
+ * URL: a Unix socket never has one.
+ */
+function proxyFor(request: PreparedRequest, proxies: ProxiesMap): string | null | undefined {
+  const { scheme, host, socketPath } = requestTarget(request);
+  if (socketPath !== null) return undefined;
+  const hostname = host.charCodeAt(0) === 91 /* [ */ ? host.slice(1, -1) : host;
+  return selectProxyFor(scheme, hostname, proxies);
+}
+
+/** A body the pool can send again as it is: none, text or bytes. */
+function isPlainBody(body: PoolBody): boolean {
+  return body === null || typeof body === 'string' || body instanceof Uint8Array;
 }
 
 /** Whether a proxies map has any key: most requests have none, and then need no URL split. */

@@ -132,22 +132,35 @@ function rejectNonFinite(_key: string, value: unknown): unknown {
   return value;
 }
 
-// A string token of JSON.stringify's output, or a separator outside strings.
-const JSON_TOKEN = /"[^"\\]*(?:\\.[^"\\]*)*"|[,:]/g;
-const NON_ASCII = /[\u007f-\uffff]/;
-const NON_ASCII_ALL = /[\u007f-\uffff]/g;
-const escapeUnit = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+const escapeUnit = (c: number) => `\\u${c.toString(16).padStart(4, '0')}`;
 
 /**
  * JSON.stringify's compact text as Python's `json.dumps` writes it with its defaults, which
  * requests uses: `', '` and `': '` separators, and `ensure_ascii` (every character past `~` as a
- * lower-case `\uXXXX`, astral ones as their surrogate pair).
+ * lower-case `\uXXXX`, astral ones as their surrogate pair). One pass over the text, copying runs
+ * between the places that change: a body of plain ASCII allocates only the result.
  */
 function asPythonDumps(text: string): string {
-  return text.replace(JSON_TOKEN, (token) => {
-    if (token.length === 1) return `${token} `;
-    return NON_ASCII.test(token) ? token.replace(NON_ASCII_ALL, escapeUnit) : token;
-  });
+  let out = '';
+  let from = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // an escape: the next unit is part of it (`\"`, `\\`, `\u`)
+      else if (c === 0x22) inString = false;
+      else if (c >= 0x7f) {
+        out += text.slice(from, i) + escapeUnit(c);
+        from = i + 1;
+      }
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x2c || c === 0x3a) {
+      out += text.slice(from, i + 1) + ' ';
+      from = i + 1;
+    }
+  }
+  return from === 0 ? text : out + text.slice(from);
 }
 
 /**

@@ -15,8 +15,9 @@ import {
   registerHook,
   registerHooks,
 } from '../hooks.js';
+import { parseUrl, type RequestTarget } from '../pool/parse-url.js';
 import type { PoolBody } from '../pool/types.js';
-import { CaseInsensitiveDict } from '../structures.js';
+import { CaseInsensitiveDict, dictStore } from '../structures.js';
 import { getAuthFromUrl } from '../utils/proxies.js';
 import {
   encodeParams,
@@ -118,9 +119,24 @@ export function checkHeaderValidity(name: unknown, value: unknown): void {
   checkPart(name, value, value, false);
 }
 
+/**
+ * Text header pairs already found valid, name -> value: a Session's headers are the same strings
+ * on every call, so each is checked once, not per request. Bounded: emptied when full.
+ */
+const validPairs = new Map<string, string>();
+const VALID_PAIRS_MAX = 256;
+
+function rememberValid(name: string, value: string): void {
+  if (validPairs.size >= VALID_PAIRS_MAX) validPairs.clear();
+  validPairs.set(name, value);
+}
+
 function headerText(value: HeaderValue): string {
   return typeof value === 'string' ? value : Buffer.from(value).toString('latin1');
 }
+
+// Set by PreparedRequest's static block: reads the private memo for requestTarget() below.
+let targetOf: (request: PreparedRequest) => RequestTarget | null;
 
 /**
  * The prepared request. Build it with `new Request(...).prepare()` or `Session.prepareRequest`;
@@ -136,7 +152,24 @@ export class PreparedRequest {
   hooks: Hooks = defaultHooks();
   /** The jar the Cookie header was made from (requests' `_cookies`); redirects reuse it. */
   cookies: RequestsCookieJar = new RequestsCookieJar();
-  #pathUrl: [url: string, path: string] | null = null;
+  // The one parse of `url` (see requestTarget), memoised for the URL it was made from: setting
+  // `url` again (copy(), redirects, hooks, auth) makes the next read parse the new value once.
+  #targetUrl: string | null = null;
+  #target: RequestTarget | null = null;
+
+  static {
+    targetOf = (request) => request.#parsedUrl();
+  }
+
+  /** The memoised parse of `url`; null for no URL or one that is not http(s) or http(s)+unix. */
+  #parsedUrl(): RequestTarget | null {
+    const url = this.url;
+    if (url !== this.#targetUrl) {
+      this.#targetUrl = url;
+      this.#target = url === null ? null : parsedOrNull(url);
+    }
+    return this.#target;
+  }
 
   /** Runs every step in requests' order; auth last but hooks, so that auth sees the whole request. */
   prepare(options: PrepareOptions = {}): void {
@@ -167,17 +200,35 @@ export class PreparedRequest {
 
   /** Validates and copies the headers. @throws {InvalidHeader} */
   prepareHeaders(headers: HeadersInput): void {
-    this.headers = new CaseInsensitiveDict<string>();
+    const dict = new CaseInsensitiveDict<string>();
+    this.headers = dict;
     if (headers == null) return;
-    const add = (name: unknown, value: unknown): void => {
-      checkHeaderValidity(name, value);
-      this.headers.set(headerText(name as HeaderValue), headerText(value as HeaderValue));
+    const add = (value: unknown, name: unknown): void => {
+      if (typeof name === 'string' && typeof value === 'string') {
+        if (validPairs.get(name) !== value) {
+          checkHeaderValidity(name, value);
+          rememberValid(name, value);
+        }
+        dict.set(name, value);
+      } else {
+        checkHeaderValidity(name, value);
+        dict.set(headerText(name as HeaderValue), headerText(value as HeaderValue));
+      }
     };
-    if (typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function') {
-      for (const pair of headers as Iterable<readonly [unknown, unknown]>) add(pair[0], pair[1]);
+    if (headers instanceof CaseInsensitiveDict) {
+      // A pair checked before is shared as it is (no key lowered again, no new entry).
+      const out = dictStore(dict);
+      dictStore(headers as CaseInsensitiveDict<unknown>).forEach((entry, lower) => {
+        const value = entry[1];
+        if (typeof value === 'string' && validPairs.get(entry[0]) === value) {
+          out.set(lower, entry as [string, string]);
+        } else add(value, entry[0]);
+      });
+    } else if (typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function') {
+      for (const pair of headers as Iterable<readonly [unknown, unknown]>) add(pair[1], pair[0]);
     } else {
       const record = headers as Readonly<Record<string, unknown>>;
-      for (const name of Object.keys(record)) add(name, record[name]);
+      for (const name of Object.keys(record)) add(record[name], name);
     }
   }
 
@@ -261,7 +312,7 @@ export class PreparedRequest {
    */
   prepareAuth(auth: AuthInput | null | undefined, _url?: string | URL | null): void {
     // Only a URL with an '@' can carry credentials: most do not, and skip the parse.
-    if (auth == null && this.url?.includes('@')) {
+    if (auth == null && this.url?.includes('@') && this.#parsedUrl()?.userinfo !== null) {
       const [user, pass] = getAuthFromUrl(this.url);
       if (user || pass) auth = [user, pass];
     }
@@ -305,14 +356,20 @@ export class PreparedRequest {
     p.cookies = this.cookies.copy();
     p.body = this.body;
     p.hooks = this.hooks;
+    // The same URL has the same (immutable) parse.
+    p.#targetUrl = this.#targetUrl;
+    p.#target = this.#target;
     return p;
   }
 
   /** The request target: path (at least `/`) and query, without the fragment. */
   get pathUrl(): string {
-    const url = this.url ?? '';
-    if (this.#pathUrl?.[0] !== url) this.#pathUrl = [url, pathUrlOf(url)];
-    return this.#pathUrl[1];
+    const target = this.#parsedUrl();
+    if (target === null) return pathUrlOf(this.url ?? '');
+    // requests' path_url drops an empty query ('/a?' is '/a'); urllib3's request target keeps it.
+    const path = target.path;
+    const q = path.indexOf('?');
+    return q !== -1 && q === path.length - 1 ? path.slice(0, q) : path;
   }
 
   /** Whether {@link bodyForSend} can give the body again (for a redirect or a retry). */
@@ -367,4 +424,27 @@ function badAuth(): TypeError {
   return new TypeError(
     'auth must be a [username, password] pair, an AuthBase (HTTPBasicAuth, HTTPDigestAuth, ...) or a function (r) => r',
   );
+}
+
+function parsedOrNull(url: string): RequestTarget | null {
+  try {
+    return parseUrl(url);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The one parsed value of `request.url` (scheme, host, port, socket, authority, path, user info),
+ * made once per URL value and read by every layer below: pool selection, the request target,
+ * proxies, cookies, digest auth, redirects. Internal: not exported from the index.
+ * @throws LocationParseError for a URL that is not http(s) or http(s)+unix, or has no host.
+ */
+export function requestTarget(request: PreparedRequest): RequestTarget {
+  return targetOf(request) ?? parseUrl(request.url ?? '');
+}
+
+/** {@link requestTarget}, or null for no URL or one the pool cannot send (`ftp:`, `mailto:`). */
+export function requestTargetOrNull(request: PreparedRequest): RequestTarget | null {
+  return targetOf(request);
 }

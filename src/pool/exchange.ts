@@ -313,9 +313,91 @@ export class Exchange implements ResponseSource, HeadWatcher, ContinueWatcher, R
 export function parseHeaders(raw: Buffer[]): RawHeaders {
   const headers = headerRecord();
   for (let i = 0; i < raw.length; i += 2) {
-    addHeader(headers, raw[i]!.toString('latin1').toLowerCase(), raw[i + 1]!.toString('latin1'));
+    const nameBytes = raw[i]!;
+    const known = knownName(nameBytes);
+    if (known === -1) {
+      addHeader(
+        headers,
+        nameBytes.toString('latin1').toLowerCase(),
+        raw[i + 1]!.toString('latin1'),
+      );
+    } else {
+      addHeader(headers, KNOWN_NAMES[known]!, knownValue(known, raw[i + 1]!));
+    }
   }
   return headers;
+}
+
+// Names of common response headers, lower case: such a name is matched on its bytes (no string
+// made, no native call), and its last value is kept, so a value repeated from one response to
+// the next (Server, Content-Type, Connection, ETag, a Date within its second) is not decoded again.
+const KNOWN_NAMES = [
+  'server',
+  'date',
+  'content-type',
+  'content-length',
+  'connection',
+  'keep-alive',
+  'etag',
+  'last-modified',
+  'transfer-encoding',
+  'content-encoding',
+  'cache-control',
+  'expires',
+  'vary',
+  'accept-ranges',
+  'location',
+  'set-cookie',
+  'age',
+  'x-content-type-options',
+  'x-frame-options',
+  'strict-transport-security',
+  'access-control-allow-origin',
+  'content-security-policy',
+  'alt-svc',
+  'via',
+  'pragma',
+  'x-request-id',
+];
+/** Indexes into KNOWN_NAMES, by name length. */
+const KNOWN_BY_LENGTH: number[][] = [];
+for (let k = 0; k < KNOWN_NAMES.length; k++)
+  (KNOWN_BY_LENGTH[KNOWN_NAMES[k]!.length] ??= []).push(k);
+/**
+ * The last value of each known name. Set-Cookie and Location are not kept: they rarely repeat,
+ * and may carry a credential, which is held no longer than its response.
+ */
+const lastValues: Array<string | undefined> = [];
+const NOT_KEPT = new Set(['set-cookie', 'location'].map((n) => KNOWN_NAMES.indexOf(n)));
+
+/** The index in KNOWN_NAMES of the name `bytes` spell in any ASCII case, else -1. */
+function knownName(bytes: Uint8Array): number {
+  const candidates = KNOWN_BY_LENGTH[bytes.length];
+  if (candidates === undefined) return -1;
+  next: for (const k of candidates) {
+    const name = KNOWN_NAMES[k]!;
+    for (let j = 0; j < name.length; j++) {
+      let b = bytes[j]!;
+      if (b >= 65 && b <= 90) b += 32;
+      if (b !== name.charCodeAt(j)) continue next;
+    }
+    return k;
+  }
+  return -1;
+}
+
+/** `bytes` as latin-1 text, the known name's last value when the bytes are the same. */
+function knownValue(k: number, bytes: Buffer): string {
+  const last = lastValues[k];
+  if (last !== undefined && last.length === bytes.length && sameText(last, bytes)) return last;
+  const value = bytes.toString('latin1');
+  if (!NOT_KEPT.has(k)) lastValues[k] = value;
+  return value;
+}
+
+function sameText(text: string, bytes: Uint8Array): boolean {
+  for (let j = 0; j < bytes.length; j++) if (text.charCodeAt(j) !== bytes[j]) return false;
+  return true;
 }
 
 /** An empty header record without a prototype: any name is an ordinary key. */

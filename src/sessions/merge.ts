@@ -59,8 +59,17 @@ export function mergeHeaders(
   const merged = new CaseInsensitiveDict<HeaderValue | null | undefined>(sessionHeaders);
   if (requestHeaders != null)
     merged.update(requestHeaders as DictInit<HeaderValue | null | undefined>);
-  for (const [k, v] of merged) if (v == null) merged.delete(k);
+  // Deleting the entry being visited is safe while a Map is iterated.
+  merged.forEach(dropNull);
   return merged as CaseInsensitiveDict<HeaderValue>;
+}
+
+function dropNull(
+  value: HeaderValue | null | undefined,
+  key: string,
+  dict: CaseInsensitiveDict<HeaderValue | null | undefined>,
+): void {
+  if (value == null) dict.delete(key);
 }
 
 /** requests' `merge_hooks`: an empty hook list on either side does not wipe the other's. */

@@ -25,7 +25,7 @@ import type { Response } from '../models/response.js';
 import { CallContext } from '../pool/call-context.js';
 import { ACCEPT_ENCODING } from '../pool/decoders.js';
 import type { CertInput } from '../pool/tls.js';
-import { CaseInsensitiveDict } from '../structures.js';
+import { CaseInsensitiveDict, dictStore } from '../structures.js';
 import { TimeoutConfig, type TimeoutInput } from '../timeout.js';
 import { type EnvironmentSnapshot, environment } from '../utils/environment.js';
 import { getNetrcAuth } from '../utils/netrc.js';
@@ -161,6 +161,8 @@ export class Session extends SessionRedirectMixin {
    * `process.env` read is a native call, and a call reads the environment once, as requests).
    */
   #callEnv: EnvironmentSnapshot | null = null;
+  /** The last numeric timeout given and its TimeoutConfig (see #timeoutConfig). */
+  #lastTimeout: [number, TimeoutConfig] | null = null;
 
   /**
    * @param options the Session's attributes, as {@link SessionOptions} (they stay mutable).
@@ -245,7 +247,11 @@ export class Session extends SessionRedirectMixin {
       files: request.files,
       data: request.data,
       json: request.json,
-      headers: mergeHeaders(request.headers, this.headers),
+      // No headers of the request's own: the Session's go to prepareHeaders, which copies them.
+      headers:
+        request.headers == null && !hasNullValue(this.headers)
+          ? this.headers
+          : mergeHeaders(request.headers, this.headers),
       params: mergeSetting(request.params, this.params),
       auth: mergeSetting(auth, this.auth),
       cookies: merged,
@@ -338,11 +344,10 @@ export class Session extends SessionRedirectMixin {
     } finally {
       this.#callEnv = outer;
     }
-    const sendOptions: SessionSendOptions = {
-      ...settings,
-      timeout: options.timeout === undefined ? this.timeout : options.timeout,
-      allowRedirects: options.allowRedirects ?? true,
-    };
+    // The settings object is this call's own: it becomes send's options, one object fewer.
+    const sendOptions = settings as SessionSendOptions;
+    sendOptions.timeout = options.timeout === undefined ? this.timeout : options.timeout;
+    sendOptions.allowRedirects = options.allowRedirects ?? true;
     if (options.signal) sendOptions.signal = options.signal;
     if (options.maxResponseSize !== undefined)
       sendOptions.maxResponseSize = options.maxResponseSize;
@@ -415,7 +420,7 @@ export class Session extends SessionRedirectMixin {
     if (request instanceof Request) throw new TypeError('You can only send PreparedRequests.');
     const kwargs: SendOptions = {
       stream: options.stream ?? this.stream,
-      timeout: TimeoutConfig.from(options.timeout === undefined ? this.timeout : options.timeout),
+      timeout: this.#timeoutConfig(options.timeout === undefined ? this.timeout : options.timeout),
       verify: options.verify ?? this.verify,
       cert: options.cert === undefined ? this.cert : options.cert,
       proxies: options.proxies ?? this.#resolveProxies(request),
@@ -472,6 +477,20 @@ export class Session extends SessionRedirectMixin {
     }
   }
 
+  /**
+   * `TimeoutConfig.from(value)`, the config of the last number given kept: most calls give the
+   * Session's timeout, and a TimeoutConfig is immutable. Arrays and records are read afresh
+   * (they may have been changed since).
+   */
+  #timeoutConfig(value: TimeoutInput): TimeoutConfig {
+    if (typeof value !== 'number') return TimeoutConfig.from(value);
+    const last = this.#lastTimeout;
+    if (last !== null && last[0] === value) return last[1];
+    const config = TimeoutConfig.from(value);
+    this.#lastTimeout = [value, config];
+    return config;
+  }
+
   /** The environment of the call being prepared, else a fresh read. */
   #environment(): EnvironmentSnapshot {
     return this.#callEnv ?? environment();
@@ -525,6 +544,12 @@ function proxiesMap(proxies: ProxiesInput | null | undefined): ProxiesMap {
     out[key] = urlText(value, `proxies[${JSON.stringify(key)}]`);
   }
   return (out ?? proxies) as ProxiesMap;
+}
+
+/** Whether a header is set to `null` (removed on merge). */
+function hasNullValue(headers: CaseInsensitiveDict<HeaderValue | null>): boolean {
+  for (const entry of dictStore(headers).values()) if (entry[1] == null) return true;
+  return false;
 }
 
 /** `url.toLowerCase().startsWith(lowerPrefix)` without allocating. */

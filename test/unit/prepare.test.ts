@@ -97,6 +97,17 @@ describe('prepareHeaders (check_header_validity)', () => {
     assert.equal(bytes.headers.get('x-b'), 'été');
   });
 
+  test('a header found valid once does not let another value of that name through', () => {
+    // Valid pairs are remembered (a Session sends the same ones on every call): only the same
+    // value skips the check.
+    for (let i = 0; i < 2; i++) prep({ headers: { 'X-Seen': 'ok', 'X-Other': 'v' } });
+    assert.throws(() => prep({ headers: { 'X-Seen': 'ok\r\nEvil: 1' } }), InvalidHeader);
+    assert.throws(() => prep({ headers: { 'X-Seen': ' ok' } }), InvalidHeader);
+    assert.equal(prep({ headers: { 'X-Seen': 'v' } }).headers.get('x-seen'), 'v');
+    const dict = new CaseInsensitiveDict({ 'X-Other': 'v', 'X-Seen': 'bad\n' });
+    assert.throws(() => prep({ headers: dict }), InvalidHeader);
+  });
+
   test('checkHeaderValidity raises InvalidHeader', () => {
     assert.throws(() => checkHeaderValidity('A', 'b\r\n'), InvalidHeader);
     assert.doesNotThrow(() => checkHeaderValidity('A', 'b'));
