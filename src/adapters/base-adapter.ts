@@ -29,6 +29,11 @@ export interface SendOptions {
   /** Ours: response body progress; see RequestOptions.onDownloadProgress. */
   onDownloadProgress?: ProgressCallback | undefined;
   /**
+   * Set by a Session that follows redirects: a redirect's body, read and dropped on the way, is
+   * then not counted as download progress. @internal
+   */
+  followsRedirects?: boolean | undefined;
+  /**
    * The call's deadline and signal, made once by the Session for the whole chain of redirects;
    * when given, `timeout.total` and `signal` are already in it. @internal
    */

@@ -312,7 +312,11 @@ export class HTTPAdapter extends BaseAdapter {
       // A followed redirect's body is read and dropped on the way: not counted as download.
       if (
         onDownloadProgress &&
-        !(FOLLOWED.has(raw.status) && raw.headers['location'] !== undefined)
+        !(
+          options.followsRedirects === true &&
+          FOLLOWED.has(raw.status) &&
+          raw.headers['location'] !== undefined
+        )
       ) {
         download = new ProgressReporter(onDownloadProgress, expectedDownload(request.method!, raw));
         raw = countDownload(raw, download);

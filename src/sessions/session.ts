@@ -432,8 +432,11 @@ export class Session extends SessionRedirectMixin {
     };
     // One filter for the whole chain, so a body re-sent on a redirect never reports backwards.
     if (options.onUploadProgress) kwargs.onUploadProgress = monotone(options.onUploadProgress);
-    if (options.onDownloadProgress)
+    if (options.onDownloadProgress) {
       kwargs.onDownloadProgress = monotone(options.onDownloadProgress);
+      // A redirect the chain follows is not download; one the caller keeps is.
+      kwargs.followsRedirects = options.allowRedirects ?? true;
+    }
     // One context (deadline + signal) for the whole chain, hops and retries included; made by the
     // first send of a chain, ended once its response is read (pool/call-context.ts).
     const given = options.context;
