@@ -7,6 +7,7 @@
 //   node bench/run.mjs --only 64k --clients requests-ts --cpu-prof
 //   node bench/run.mjs --target nginx   # against nginx (bench/lib/nginx.mjs) instead
 //   node bench/run.mjs --only https,post-json,scaling
+//   node bench/run.mjs --only stream           # the streamed downloads (stream-any, -16k, -64k, -1m)
 //
 // Options: --quick, --runs N, --slice MS, --only NAME[,NAME], --clients A[,B] (undici.request
 // always runs: it is the baseline; `requests-ts@/abs/esm/index.js` or `requests-ts@base`, with
@@ -27,12 +28,17 @@ import { WorkerHandle } from './lib/driver.mjs';
 import { H2_SCENARIOS, h2Table, startH2Server } from './lib/h2.mjs';
 import { makeCert, nginxInstalled, startNginx } from './lib/nginx.mjs';
 import { OBSERVABILITY_SCENARIOS, observabilityTable } from './lib/observability.mjs';
-import { PERF_SCENARIOS, scalingTable } from './lib/perf-scenarios.mjs';
+import {
+  PERF_SCENARIOS,
+  STREAM_SCENARIOS,
+  scalingTable,
+  streamTable,
+} from './lib/perf-scenarios.mjs';
 import { cpuPlan, processCpuMs, startServer } from './lib/processes.mjs';
 import { summarize, table, targets } from './lib/report.mjs';
 import { SCENARIOS as BASE_SCENARIOS, BASELINE, PROFILES } from './lib/scenarios.mjs';
 
-const SCENARIOS = [...BASE_SCENARIOS, ...PERF_SCENARIOS];
+const SCENARIOS = [...BASE_SCENARIOS, ...PERF_SCENARIOS, ...STREAM_SCENARIOS];
 
 const DIST = process.env.REQUESTS_TS_DIST ?? '../dist/esm/index.js';
 const requestsTs = await import(DIST); // fails here, early, when the package is not built
@@ -127,6 +133,7 @@ async function startWorkers(scenario, clients, server, plan) {
         connections: scenario.connections,
         path: scenario.paths?.[client] ?? scenario.path,
         expectedBytes: scenario.bytes,
+        stream: scenario.stream,
         ...scenarioOrigin(scenario, server),
       }),
     ),
@@ -214,8 +221,14 @@ async function main() {
   const scaling = scalingTable(results);
   if (scaling !== null)
     console.log(`\n### Scaling: CPU per request, 1 -> 256 in flight\n\n${scaling}`);
-  // The observability scenarios are judged by their ratios to plain requests-ts, printed above.
-  const judged = Object.entries(results).filter(([, r]) => !r.scenario.versus);
+  const streamed = streamTable(results);
+  if (streamed !== null)
+    console.log(`\n### Streamed download: CPU per 16 MiB body, by chunk size\n\n${streamed}`);
+  // The observability scenarios are judged by their ratios to plain requests-ts, printed above;
+  // the streamed downloads by their own target (1.05x), in their table.
+  const judged = Object.entries(results).filter(
+    ([, r]) => !r.scenario.versus && r.scenario.group !== 'stream',
+  );
   console.log(`\n### Targets\n\n${targets(Object.fromEntries(judged))}`);
   const seconds = (Date.now() - started.getTime()) / 1000;
   console.log(`\nTotal ${seconds.toFixed(0)} s.`);

@@ -2,7 +2,8 @@
 // the server costs as little as possible and never decides a comparison. It parses just enough:
 // the request line, the headers up to CRLFCRLF and a Content-Length body (skipped).
 //
-// Routes: /small (13 bytes), /64k (64 KiB), /1m (1 MiB), /post (a 12-byte JSON answer, for POST),
+// Routes: /small (13 bytes), /64k (64 KiB), /1m (1 MiB), /16m (16 MiB, the streamed download),
+// /post (a 12-byte JSON answer, for POST),
 // /cookie (13 bytes, and a Set-Cookie when the request sends no `sid` cookie). Anything else: 404.
 // With BENCH_TLS_CERT and BENCH_TLS_KEY set, the same over HTTPS on a second port.
 //
@@ -34,6 +35,7 @@ const ROUTES = new Map([
   ['/post', canned('200 OK', Buffer.from('{"ok":true}\n'))],
   ['/64k', canned('200 OK', Buffer.alloc(64 * 1024, 'a'))],
   ['/1m', canned('200 OK', Buffer.alloc(1024 * 1024, 'b'))],
+  ['/16m', canned('200 OK', Buffer.alloc(16 * 1024 * 1024, 'c'))],
 ]);
 const COOKIE_SET = canned('200 OK', SMALL, 'Set-Cookie: sid=bench-session; Path=/\r\n');
 const COOKIE_SEEN = canned('200 OK', SMALL);

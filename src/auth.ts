@@ -7,6 +7,7 @@ import { extractCookiesToJar } from './cookies.js';
 import { UnrewindableBodyError } from './errors.js';
 import type { PreparedRequest } from './models/prepared-request.js';
 import type { Response } from './models/response.js';
+import { pathUrlOf } from './utils/url.js';
 
 /** Credentials as text (encoded latin-1, as requests) or as bytes (sent as they are). */
 export type Credential = string | Uint8Array;
@@ -173,22 +174,6 @@ export function parseDictHeader(value: string): Record<string, string | null> {
   return out;
 }
 
-/** The request-URI of `url` for the digest `uri` field: path (or `/`) and query, no fragment. */
-function requestUri(url: string): string {
-  const hash = url.indexOf('#');
-  if (hash !== -1) url = url.slice(0, hash);
-  const scheme = url.indexOf('://');
-  let rest = url;
-  if (scheme !== -1) {
-    const start = url.slice(scheme + 3).search(/[/?]/);
-    rest = start === -1 ? '' : url.slice(scheme + 3 + start);
-  }
-  const q = rest.indexOf('?');
-  const path = (q === -1 ? rest : rest.slice(0, q)) || '/';
-  const query = q === -1 ? '' : rest.slice(q + 1);
-  return query ? `${path}?${query}` : path;
-}
-
 /** The 401 state of one request and the requests that follow it (requests keeps it per thread). */
 export interface DigestRequestState {
   /** 1 when the request goes out, 2 once it was retried with credentials. */
@@ -229,13 +214,26 @@ export class HTTPDigestAuth extends AuthBase {
    * when the challenge cannot be answered (unknown algorithm, `qop` without `auth`, no nonce).
    */
   buildDigestHeader(method: string, url: string): string | null {
+    return this.#digestHeader(method, pathUrlOf(url));
+  }
+
+  /** buildDigestHeader for the request `r`: its parsed URL's target, unless overridden. */
+  #headerFor(r: PreparedRequest): string | null {
+    if (!r.method || !r.url) return null;
+    if (this.buildDigestHeader !== HTTPDigestAuth.prototype.buildDigestHeader) {
+      return this.buildDigestHeader(r.method, r.url);
+    }
+    return this.#digestHeader(r.method, r.pathUrl);
+  }
+
+  /** The header for the request-URI `uri` (path and query, requests' `path_url`). */
+  #digestHeader(method: string, uri: string): string | null {
     const { realm, nonce, qop, algorithm, opaque } = this.chal;
     if (realm == null || nonce == null) return null;
     const alg = algorithm == null ? 'MD5' : algorithm.toUpperCase();
     const hash = DIGEST_HASHES[alg];
     if (hash === undefined) return null;
     if (qop && !qop.split(',').some((q) => q.trim() === 'auth')) return null; // auth-int: as requests
-    const uri = requestUri(url);
     let ha1 = hexDigest(hash, `${this.username}:${realm}:${this.password}`);
     const ha2 = hexDigest(hash, `${method}:${uri}`);
     this.nonceCount = nonce === this.lastNonce ? this.nonceCount + 1 : 1;
@@ -255,8 +253,8 @@ export class HTTPDigestAuth extends AuthBase {
 
   call(r: PreparedRequest): PreparedRequest {
     // A nonce from an earlier exchange: authenticate up front and skip the 401.
-    if (this.lastNonce && r.method && r.url) {
-      const header = this.buildDigestHeader(r.method, r.url);
+    if (this.lastNonce) {
+      const header = this.#headerFor(r);
       if (header) r.headers.set('Authorization', header);
     }
     const state: DigestRequestState = { num401Calls: 1 };
@@ -320,7 +318,7 @@ export class HTTPDigestAuth extends AuthBase {
     prep.prepareCookies(prep.cookies);
     // Set just before the header is built: concurrent requests share this auth object.
     this.chal = parseDictHeader(challenge.replace(/digest /i, ''));
-    const header = prep.method && prep.url ? this.buildDigestHeader(prep.method, prep.url) : null;
+    const header = this.#headerFor(prep);
     if (header) prep.headers.set('Authorization', header);
     const next = await connection.send(prep, options);
     next.history.push(r);

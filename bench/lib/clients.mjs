@@ -1,6 +1,7 @@
 // The clients compared. Each factory gets the server's origin and the connection count of the
 // scenario and returns `{ get(path) -> Promise<bytes read>, close() }`; `get` reads the whole
-// body, as a user who wants the content does. Every client is limited to `connections`
+// body, as a user who wants the content does (in the streamed-download scenarios, `stream` set,
+// requests-ts and undici.request read it chunk by chunk instead, as a download does). Every client is limited to `connections`
 // kept-alive connections except global fetch, which runs on Node's default dispatcher as users
 // get it (no per-origin cap).
 import { readFileSync } from 'node:fs';
@@ -24,7 +25,15 @@ function keepAliveAgent(connections) {
 }
 
 /** requests-ts: one Session; an HTTPAdapter sized for the scenario mounted on the origin. */
-async function requestsTs({ origin, connections, features = false, dist = DIST, ca, post }) {
+async function requestsTs({
+  origin,
+  connections,
+  features = false,
+  dist = DIST,
+  ca,
+  post,
+  stream,
+}) {
   const { Session, HTTPAdapter } = await import(dist.href);
   const session = new Session();
   if (ca) session.verify = ca;
@@ -40,9 +49,18 @@ async function requestsTs({ origin, connections, features = false, dist = DIST, 
   return {
     session,
     adapter,
-    get: post
-      ? async (path) => (await session.post(origin + path, { json: POST_JSON })).content.length
-      : async (path) => (await session.get(origin + path)).content.length,
+    get: stream
+      ? async (path) => {
+          const r = await session.get(origin + path, { stream: true });
+          let n = 0;
+          for await (const chunk of r.iterContent({ chunkSize: stream.chunkSize })) {
+            n += chunk.length;
+          }
+          return n;
+        }
+      : post
+        ? async (path) => (await session.post(origin + path, { json: POST_JSON })).content.length
+        : async (path) => (await session.get(origin + path)).content.length,
     close: () => session.close(),
   };
 }
@@ -56,11 +74,18 @@ function undiciPost() {
   };
 }
 
-async function undiciRequest({ origin, connections, ca, post }) {
+async function undiciRequest({ origin, connections, ca, post, stream }) {
   const { Pool, request } = await import('undici');
   const pool = new Pool(origin, { connections, ...tlsOptions(ca) });
   return {
     async get(path) {
+      if (stream) {
+        // The body's chunks as undici hands them out: the floor of a streamed read.
+        const { body } = await request(origin + path, { dispatcher: pool });
+        let n = 0;
+        for await (const chunk of body) n += chunk.length;
+        return n;
+      }
       const options = post ? { dispatcher: pool, ...undiciPost() } : { dispatcher: pool };
       const { body } = await request(origin + path, options);
       return (await body.arrayBuffer()).byteLength;

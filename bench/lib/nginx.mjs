@@ -87,6 +87,7 @@ http {
     location = /small { }
     location = /64k { }
     location = /1m { }
+    location = /16m { }
     location = /post { default_type application/json; return 200 '${POST_ANSWER.trim()}\\n'; }
     location = /cookie {
       if ($cookie_sid = "") { add_header Set-Cookie "sid=bench-session; Path=/"; }
@@ -125,6 +126,8 @@ export async function startNginx({ cpus = null, tls = makeCert() } = {}) {
   writeFileSync(join(www, '64k'), Buffer.alloc(64 * 1024, 'a'));
   writeFileSync(join(www, '1m'), '');
   truncateSync(join(www, '1m'), 1024 * 1024);
+  writeFileSync(join(www, '16m'), '');
+  truncateSync(join(www, '16m'), 16 * 1024 * 1024);
   const [http, https] = [await freePort(), await freePort()];
   const file = join(dir, 'nginx.conf');
   writeFileSync(file, config(dir, www, http, https, tls));

@@ -42,19 +42,25 @@ function noop() {}
 let sink = 0;
 export const sunk = () => sink;
 
+const KINDS = ['start', 'attempt', 'retry', 'redirect', 'end', 'error'];
+
 /** A subscriber that reads what an OpenTelemetry bridge would, and does nothing with it. */
+function read(m) {
+  sink += m.status ?? m.attempt ?? m.method.length;
+  if (m.timings !== undefined) sink += m.timings.total ?? 0;
+}
+
 function subscribeAll() {
-  const read = (m) => {
-    sink += m.status ?? m.attempt ?? m.method.length;
-    if (m.timings !== undefined) sink += m.timings.total ?? 0;
-  };
-  for (const kind of ['start', 'attempt', 'retry', 'redirect', 'end', 'error'])
-    diagnostics.subscribe(`requests-ts:request:${kind}`, read);
+  for (const kind of KINDS) diagnostics.subscribe(`requests-ts:request:${kind}`, read);
+}
+
+function unsubscribeAll() {
+  for (const kind of KINDS) diagnostics.unsubscribe(`requests-ts:request:${kind}`, read);
 }
 
 /**
  * The variant clients, built on the plain requests-ts factory of bench/lib/clients.mjs
- * (`{ session, get, close }`).
+ * (`{ session, get, close }`, and `enter` / `leave` for the diagnostics one).
  */
 export function observabilityClients(requestsTs) {
   return {
@@ -78,9 +84,11 @@ export function observabilityClients(requestsTs) {
         get: async (path) => (await c.session.get(o.origin + path, options)).content.length,
       };
     },
+    // Subscribed from the start; `leave()` / `enter()` unsubscribe and subscribe again, for a
+    // run that interleaves it with other clients in one process (bench/callgrind.mjs --ab).
     'requests-ts+diagnostics': async (o) => {
       subscribeAll();
-      return requestsTs(o);
+      return { ...(await requestsTs(o)), enter: subscribeAll, leave: unsubscribeAll };
     },
   };
 }

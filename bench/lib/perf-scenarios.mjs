@@ -1,5 +1,7 @@
-// Issue 18's scenarios: HTTPS, POST JSON, and a 1 -> 256 in-flight scaling series (printed as one
-// table at the end), each with the floor (undici's Pool.dispatch), undici.request and requests-ts.
+// Issue 18's scenarios: HTTPS, POST JSON, a 1 -> 256 in-flight scaling series (printed as one
+// table at the end), and a streamed 16 MiB download read in chunks of 16 KiB, 64 KiB, 1 MiB and as
+// they arrive (also one table), each with the floor (undici's Pool.dispatch), undici.request and
+// requests-ts.
 import { median } from './report.mjs';
 
 const THREE = ['undici.dispatch', 'undici.request', 'requests-ts'];
@@ -40,6 +42,31 @@ export const PERF_SCENARIOS = [
   })),
 ];
 
+const MiB = 1024 * 1024;
+
+/**
+ * The streamed download: `stream: true` and `iterContent({ chunkSize })` against the async
+ * iterator of undici.request's body, one 16 MiB body at a time over one connection.
+ */
+export const STREAM_SCENARIOS = [
+  [null, 'as they arrive'],
+  [16 * 1024, '16 KiB'],
+  [64 * 1024, '64 KiB'],
+  [MiB, '1 MiB'],
+].map(([chunkSize, label]) => ({
+  name: `stream-${chunkSize === null ? 'any' : chunkSize >= MiB ? `${chunkSize / MiB}m` : `${chunkSize / 1024}k`}`,
+  group: 'stream',
+  chunkLabel: label,
+  title: `streamed download: 1 in flight, 16 MiB body read in chunks ${label === 'as they arrive' ? label : `of ${label}`} (undici.request: its body's async iterator)`,
+  path: '/16m',
+  bytes: 16 * MiB,
+  stream: { chunkSize },
+  concurrency: 1,
+  connections: 1,
+  clients: THREE,
+  warm: 40,
+}));
+
 function perRound(runs, client, other, key = 'cpuUsPerReq') {
   return median(runs[client].map((r, i) => r[key] / runs[other][i][key]));
 }
@@ -57,6 +84,25 @@ export function scalingTable(results) {
     const floor = runs['undici.dispatch'] ? perRound(runs, 'requests-ts', 'undici.dispatch') : NaN;
     lines.push(
       `| ${scenario.inFlight} | ${cell('undici.dispatch')} | ${cell('undici.request')} | ${cell('requests-ts')} | ${floor.toFixed(2)} | ${perRound(runs, 'requests-ts', 'undici.request').toFixed(2)} | ${perRound(runs, 'requests-ts', 'undici.request', 'p99Ms').toFixed(2)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** The streamed downloads as one table, with issue 18's target (CPU <= 1.05x undici.request). */
+export function streamTable(results) {
+  const rows = Object.values(results).filter((r) => r.scenario.group === 'stream');
+  if (rows.length === 0) return null;
+  const lines = [
+    '| chunks | floor ms/download | undici.request ms/download | requests-ts ms/download | requests-ts / undici.request | CPU <= 1.05x | p99 / undici.request |',
+    '|---|--:|--:|--:|--:|---|--:|',
+  ];
+  for (const { scenario, runs, summary } of rows) {
+    const cell = (c) =>
+      summary[c] === undefined ? 'n/a' : (summary[c].cpuUsPerReq / 1000).toFixed(2);
+    const ratio = perRound(runs, 'requests-ts', 'undici.request');
+    lines.push(
+      `| ${scenario.chunkLabel} | ${cell('undici.dispatch')} | ${cell('undici.request')} | ${cell('requests-ts')} | ${ratio.toFixed(2)} | ${ratio <= 1.05 ? 'met' : 'MISSED'} | ${perRound(runs, 'requests-ts', 'undici.request', 'p99Ms').toFixed(2)} |`,
     );
   }
   return lines.join('\n');

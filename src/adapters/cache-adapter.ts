@@ -3,10 +3,13 @@
  * The rules are in cache/policy.ts, the stores in cache/store.ts and cache/file-cache.ts.
  */
 import { ConnectionError, Timeout } from '../errors.js';
-import type { PreparedRequest } from '../models/prepared-request.js';
+import { type PreparedRequest, requestTargetOrNull } from '../models/prepared-request.js';
 import type { Response } from '../models/response.js';
+import { parseUrl } from '../pool/parse-url.js';
 import { now as clock } from '../pool/timings.js';
 import type { RawHeaders } from '../pool/types.js';
+import { prepareUrl, requoteUri } from '../utils/url.js';
+import { joinUrl } from '../utils/url-parse.js';
 import { BaseAdapter, type SendOptions } from './base-adapter.js';
 import { buildResponse } from './build-response.js';
 import {
@@ -174,7 +177,7 @@ export class CacheAdapter extends BaseAdapter {
       const url = request.url ?? '';
       const targets = [url, r.headers.get('location'), r.headers.get('content-location')];
       for (const target of targets) {
-        const resolved = target ? sameOrigin(url, target) : null;
+        const resolved = target ? sameOrigin(request, target) : null;
         if (resolved !== null) this.#remove(cacheKey(resolved));
       }
     }
@@ -291,12 +294,23 @@ function rawHeadersOf(r: Response): RawHeaders {
   return out;
 }
 
-/** `target` resolved against `base` when it has the same origin (§4.4), else null. */
-function sameOrigin(base: string, target: string): string | null {
+/**
+ * `ref` resolved against the request's URL and prepared as a request URL is (so it matches the
+ * key of a cached response) when it has the request's origin (§4.4), else null. The same parse
+ * as the request's (scheme, host, port, socket): no second URL parser with other rules.
+ */
+function sameOrigin(request: PreparedRequest, ref: string): string | null {
+  const base = requestTargetOrNull(request);
+  if (base === null) return null;
   try {
-    const b = new URL(base);
-    const t = new URL(target, b);
-    return t.origin === b.origin ? t.href : null;
+    const url = prepareUrl(joinUrl(request.url!, requoteUri(ref)));
+    const t = parseUrl(url);
+    const same =
+      t.scheme === base.scheme &&
+      t.host === base.host &&
+      t.port === base.port &&
+      t.socketPath === base.socketPath;
+    return same ? url : null;
   } catch {
     return null;
   }

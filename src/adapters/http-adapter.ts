@@ -8,7 +8,7 @@ import { installView, RedactedKeyMap } from '../_internal/redact.js';
 import { basicAuthStr } from '../auth.js';
 import { translatePoolError } from '../error-table.js';
 import { ChunkedEncodingError, ContentDecodingError, InvalidProxyURL } from '../errors.js';
-import type { PreparedRequest } from '../models/prepared-request.js';
+import { type PreparedRequest, requestTarget } from '../models/prepared-request.js';
 import { type Response, releaseWhenCollected } from '../models/response.js';
 import { CallContext } from '../pool/call-context.js';
 import type { ConnectionPool } from '../pool/connection-pool.js';
@@ -24,15 +24,17 @@ import {
   type ProxiesMap,
   prependSchemeIfNeeded,
   proxyUrlHasHost,
-  selectProxy,
+  selectProxyFor,
 } from '../utils/proxies.js';
 import { urlDefragAuth } from '../utils/url.js';
 import { BaseAdapter, type SendOptions } from './base-adapter.js';
 import { buildResponse } from './build-response.js';
 import {
+  byteCount,
   CountedRawResponse,
   countedUpload,
   expectedDownload,
+  type ProgressCallback,
   ProgressReporter,
 } from './progress.js';
 
@@ -223,12 +225,12 @@ export class HTTPAdapter extends BaseAdapter {
   ): ConnectionPool {
     const url = request.url!;
     const tls = this.certVerify(null, url, verify, cert);
-    const proxy = hasEntries(proxies) ? selectProxy(url, proxies) : null;
+    const proxy = hasEntries(proxies) ? proxyFor(request, proxies) : null;
     const options = tls === undefined ? NO_SETTINGS : { tls };
-    if (!proxy) return this.poolManager.connectionFromUrl(url, options);
+    if (!proxy) return this.poolManager.connectionFromTarget(requestTarget(request), options);
     const proxyUrl = prependSchemeIfNeeded(proxy, 'http');
     if (!proxyUrlHasHost(proxyUrl)) throw new InvalidProxyURL(MALFORMED_PROXY_URL, { request });
-    return this.proxyManagerFor(proxyUrl).connectionFromUrl(url, options);
+    return this.proxyManagerFor(proxyUrl).connectionFromTarget(requestTarget(request), options);
   }
 
   /**
@@ -236,10 +238,12 @@ export class HTTPAdapter extends BaseAdapter {
    * @subclass
    */
   requestUrl(request: PreparedRequest, proxies: ProxiesMap | null | undefined): string {
-    const url = request.url!;
-    const proxy = hasEntries(proxies) ? selectProxy(url, proxies) : null;
-    if (proxy && !isHttps(url) && !proxy.toLowerCase().startsWith('socks')) {
-      return urlDefragAuth(url);
+    if (hasEntries(proxies)) {
+      const proxy = proxyFor(request, proxies);
+      const https = requestTarget(request).scheme === 'https';
+      if (proxy && !https && !proxy.toLowerCase().startsWith('socks')) {
+        return urlDefragAuth(request.url!);
+      }
     }
     return request.pathUrl;
   }
@@ -287,7 +291,7 @@ export class HTTPAdapter extends BaseAdapter {
     const given = options.context;
     const context = given ?? CallContext.start(timeout.total, options.signal);
     const { onUploadProgress, onDownloadProgress } = options;
-    const upload = onUploadProgress ? new ProgressReporter(onUploadProgress) : null;
+    let upload: ProgressReporter | null = null;
     try {
       let raw: RawResponse;
       const start = performance.now();
@@ -297,15 +301,22 @@ export class HTTPAdapter extends BaseAdapter {
           timeout,
           context,
           options.maxResponseSize,
-          upload !== null,
+          onUploadProgress !== undefined,
         );
-        if (upload !== null) countUpload(request, urlopenOptions, upload);
+        if (onUploadProgress) upload = countUpload(request, urlopenOptions, onUploadProgress);
         raw = await pool.urlopen(request.method!, url, urlopenOptions);
       } catch (err) {
         throw translatePoolError(err, { request });
       }
-      const download = onDownloadProgress ? new ProgressReporter(onDownloadProgress) : null;
-      if (download !== null) raw = countDownload(request, raw, download);
+      let download: ProgressReporter | null = null;
+      // A followed redirect's body is read and dropped on the way: not counted as download.
+      if (
+        onDownloadProgress &&
+        !(FOLLOWED.has(raw.status) && raw.headers['location'] !== undefined)
+      ) {
+        download = new ProgressReporter(onDownloadProgress, expectedDownload(request.method!, raw));
+        raw = countDownload(raw, download);
+      }
       const response = this.buildResponse(request, raw);
       // requests' elapsed: up to the parsed headers, not the body download.
       response.elapsed = performance.now() - start;
@@ -390,30 +401,44 @@ function isHttps(url: string): boolean {
 /** The statuses Session follows (REDIRECT_STATI). */
 const FOLLOWED = new Set([301, 302, 303, 307, 308]);
 
-/** Counts the request body (and any body given again for a retry) as it is sent. */
+/**
+ * Counts the request body (and any body given again for a retry) as it is sent; its reporter,
+ * or null for a request without a body (nothing to report; a rewind gives no body either).
+ */
 function countUpload(
   request: PreparedRequest,
   options: UrlopenOptions,
-  reporter: ProgressReporter,
-): void {
-  const length = request.headers.get('Content-Length');
-  const total = typeof length === 'string' && /^\d+$/.test(length) ? Number(length) : null;
-  options.body = countedUpload(options.body ?? null, total, reporter);
+  callback: ProgressCallback,
+): ProgressReporter | null {
+  if (options.body == null) return null;
+  const reporter = new ProgressReporter(callback);
+  const total = byteCount(request.headers.get('Content-Length'));
+  options.body = countedUpload(options.body, total, reporter);
   const rewind = options.rewindBody;
   if (rewind !== undefined) options.rewindBody = () => countedUpload(rewind(), total, reporter);
+  return reporter;
 }
 
 /**
- * The response counted as its decoded body is handed on. A redirect's body is not: it is read
- * and dropped on the way to the response the caller gets.
+ * The response counted as its decoded body is handed on, by the raw response itself when it
+ * can (the pool's can), else by a wrapper. The first report (0 of the total) is made here.
  */
-function countDownload(
-  request: PreparedRequest,
-  raw: RawResponse,
-  reporter: ProgressReporter,
-): RawResponse {
-  if (FOLLOWED.has(raw.status) && raw.headers['location'] !== undefined) return raw;
-  return new CountedRawResponse(raw, expectedDownload(request.method!, raw), reporter);
+function countDownload(raw: RawResponse, reporter: ProgressReporter): RawResponse {
+  reporter.count(0, false);
+  if (raw.countBody === undefined) return new CountedRawResponse(raw, reporter);
+  raw.countBody(reporter);
+  return raw;
+}
+
+/**
+ * The proxy for the request (requests' `select_proxy(request.url, proxies)`), from its parsed
+ * URL: a Unix socket never has one.
+ */
+function proxyFor(request: PreparedRequest, proxies: ProxiesMap): string | null | undefined {
+  const { scheme, host, socketPath } = requestTarget(request);
+  if (socketPath !== null) return undefined;
+  const hostname = host.charCodeAt(0) === 91 /* [ */ ? host.slice(1, -1) : host;
+  return selectProxyFor(scheme, hostname, proxies);
 }
 
 /** A body the pool can send again as it is: none, text or bytes. */

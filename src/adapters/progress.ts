@@ -4,7 +4,7 @@
  * handed to the caller. Nothing here runs for a request without a progress callback.
  */
 import type { Timings } from '../pool/timings.js';
-import type { PoolBody, RawHeaders, RawResponse } from '../pool/types.js';
+import type { BodyCounter, PoolBody, RawHeaders, RawResponse } from '../pool/types.js';
 import type { Retry } from '../retry.js';
 
 /** What a progress callback gets: bytes so far, and the expected count when it is known. */
@@ -39,17 +39,26 @@ export function monotone(callback: ProgressCallback): ProgressCallback {
   return filtered;
 }
 
-/** One send's reporter: silent once the send settled. */
-export class ProgressReporter {
+/**
+ * One send's reporter: silent once the send settled. As a BodyCounter (what a raw response's
+ * `countBody` takes) it reports `total` until the body ended, then the final count as the total.
+ */
+export class ProgressReporter implements BodyCounter {
   settled = false;
   readonly #callback: ProgressCallback;
+  readonly #total: number | null;
 
-  constructor(callback: ProgressCallback) {
+  constructor(callback: ProgressCallback, total: number | null = null) {
     this.#callback = monotone(callback);
+    this.#total = total;
   }
 
   report(transferred: number, total: number | null): void {
     if (!this.settled) this.#callback({ transferred, total });
+  }
+
+  count(transferred: number, done: boolean): void {
+    this.report(transferred, done ? transferred : this.#total);
   }
 }
 
@@ -101,26 +110,33 @@ export function expectedDownload(method: string, raw: RawResponse): number | nul
   if (method === 'HEAD' || status === 204 || status === 304 || status < 200) return 0;
   const coding = raw.headers['content-encoding'];
   if (coding !== undefined && String(coding).trim().toLowerCase() !== 'identity') return null;
-  const length = raw.headers['content-length'];
-  if (typeof length !== 'string' || !/^\d+$/.test(length)) return null;
-  return Number(length);
+  return byteCount(raw.headers['content-length']);
+}
+
+/** A Content-Length value as a number: digits only, else null. */
+export function byteCount(value: string | string[] | null | undefined): number | null {
+  if (typeof value !== 'string' || value.length === 0) return null;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return null;
+  }
+  return Number(value);
 }
 
 /**
- * A RawResponse whose decoded body is counted as it is handed on, for `onDownloadProgress`. The
- * count is of decoded bytes (what `content` holds), not of bytes on the wire.
+ * A RawResponse whose decoded body is counted as it is handed on, for `onDownloadProgress`, for
+ * a raw response that cannot count itself (no `countBody`; the pool's can). The count is of
+ * decoded bytes (what `content` holds), not of bytes on the wire.
  */
 export class CountedRawResponse implements RawResponse {
   readonly #raw: RawResponse;
-  readonly #reporter: ProgressReporter;
-  readonly #total: number | null;
+  readonly #counter: BodyCounter;
   #stream: AsyncIterable<Uint8Array> | null = null;
   #data: Uint8Array | null = null;
 
-  constructor(raw: RawResponse, total: number | null, reporter: ProgressReporter) {
+  constructor(raw: RawResponse, counter: BodyCounter) {
     this.#raw = raw;
-    this.#total = total;
-    this.#reporter = reporter;
+    this.#counter = counter;
   }
 
   get status(): number {
@@ -158,14 +174,12 @@ export class CountedRawResponse implements RawResponse {
 
   async *#counted(): AsyncGenerator<Uint8Array> {
     let n = 0;
-    const total = this.#total;
-    this.#reporter.report(0, total);
     for await (const chunk of this.#raw.stream()) {
       n += chunk.length;
-      this.#reporter.report(n, total);
+      this.#counter.count(n, false);
       yield chunk;
     }
-    this.#reporter.report(n, n);
+    this.#counter.count(n, true);
   }
 
   async read(): Promise<Uint8Array> {

@@ -15,6 +15,7 @@ import {
   registerHook,
   registerHooks,
 } from '../hooks.js';
+import { parseUrl, type RequestTarget } from '../pool/parse-url.js';
 import type { PoolBody } from '../pool/types.js';
 import { CaseInsensitiveDict, dictStore } from '../structures.js';
 import { getAuthFromUrl } from '../utils/proxies.js';
@@ -134,6 +135,9 @@ function headerText(value: HeaderValue): string {
   return typeof value === 'string' ? value : Buffer.from(value).toString('latin1');
 }
 
+// Set by PreparedRequest's static block: reads the private memo for requestTarget() below.
+let targetOf: (request: PreparedRequest) => RequestTarget | null;
+
 /**
  * The prepared request. Build it with `new Request(...).prepare()` or `Session.prepareRequest`;
  * each `prepare*` step may also be called alone, as in requests.
@@ -148,7 +152,24 @@ export class PreparedRequest {
   hooks: Hooks = defaultHooks();
   /** The jar the Cookie header was made from (requests' `_cookies`); redirects reuse it. */
   cookies: RequestsCookieJar = new RequestsCookieJar();
-  #pathUrl: [url: string, path: string] | null = null;
+  // The one parse of `url` (see requestTarget), memoised for the URL it was made from: setting
+  // `url` again (copy(), redirects, hooks, auth) makes the next read parse the new value once.
+  #targetUrl: string | null = null;
+  #target: RequestTarget | null = null;
+
+  static {
+    targetOf = (request) => request.#parsedUrl();
+  }
+
+  /** The memoised parse of `url`; null for no URL or one that is not http(s) or http(s)+unix. */
+  #parsedUrl(): RequestTarget | null {
+    const url = this.url;
+    if (url !== this.#targetUrl) {
+      this.#targetUrl = url;
+      this.#target = url === null ? null : parsedOrNull(url);
+    }
+    return this.#target;
+  }
 
   /** Runs every step in requests' order; auth last but hooks, so that auth sees the whole request. */
   prepare(options: PrepareOptions = {}): void {
@@ -291,7 +312,7 @@ export class PreparedRequest {
    */
   prepareAuth(auth: AuthInput | null | undefined, _url?: string | URL | null): void {
     // Only a URL with an '@' can carry credentials: most do not, and skip the parse.
-    if (auth == null && this.url?.includes('@')) {
+    if (auth == null && this.url?.includes('@') && this.#parsedUrl()?.userinfo !== null) {
       const [user, pass] = getAuthFromUrl(this.url);
       if (user || pass) auth = [user, pass];
     }
@@ -335,14 +356,20 @@ export class PreparedRequest {
     p.cookies = this.cookies.copy();
     p.body = this.body;
     p.hooks = this.hooks;
+    // The same URL has the same (immutable) parse.
+    p.#targetUrl = this.#targetUrl;
+    p.#target = this.#target;
     return p;
   }
 
   /** The request target: path (at least `/`) and query, without the fragment. */
   get pathUrl(): string {
-    const url = this.url ?? '';
-    if (this.#pathUrl?.[0] !== url) this.#pathUrl = [url, pathUrlOf(url)];
-    return this.#pathUrl[1];
+    const target = this.#parsedUrl();
+    if (target === null) return pathUrlOf(this.url ?? '');
+    // requests' path_url drops an empty query ('/a?' is '/a'); urllib3's request target keeps it.
+    const path = target.path;
+    const q = path.indexOf('?');
+    return q !== -1 && q === path.length - 1 ? path.slice(0, q) : path;
   }
 
   /** Whether {@link bodyForSend} can give the body again (for a redirect or a retry). */
@@ -397,4 +424,27 @@ function badAuth(): TypeError {
   return new TypeError(
     'auth must be a [username, password] pair, an AuthBase (HTTPBasicAuth, HTTPDigestAuth, ...) or a function (r) => r',
   );
+}
+
+function parsedOrNull(url: string): RequestTarget | null {
+  try {
+    return parseUrl(url);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The one parsed value of `request.url` (scheme, host, port, socket, authority, path, user info),
+ * made once per URL value and read by every layer below: pool selection, the request target,
+ * proxies, cookies, digest auth, redirects. Internal: not exported from the index.
+ * @throws LocationParseError for a URL that is not http(s) or http(s)+unix, or has no host.
+ */
+export function requestTarget(request: PreparedRequest): RequestTarget {
+  return targetOf(request) ?? parseUrl(request.url ?? '');
+}
+
+/** {@link requestTarget}, or null for no URL or one the pool cannot send (`ftp:`, `mailto:`). */
+export function requestTargetOrNull(request: PreparedRequest): RequestTarget | null {
+  return targetOf(request);
 }

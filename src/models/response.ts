@@ -22,7 +22,7 @@ import { JsonSyntaxError, parseJson } from '../utils/json.js';
 import { type HeaderLink, parseHeaderLinks, setEntry } from '../utils/links.js';
 import { eventsOf, type ServerSentEvent } from './event-stream.js';
 import type { PreparedRequest } from './prepared-request.js';
-import { iterLinesOf, type Piece, rechunk, slices } from './response-lines.js';
+import { type ChunkSource, iterLinesOf, type Piece, Pieces, slices } from './response-lines.js';
 import { installResponseView } from './views.js';
 
 /** What a response knows of the adapter that produced it (requests' `connection`). */
@@ -93,8 +93,8 @@ export class Response {
   /** The body was read to its end by an iteration, or is held in #content. */
   #consumed = false;
   #body: AsyncIterator<Uint8Array> | null = null;
-  /** Bytes taken from #body by an iteration that stopped before handing them out. */
-  #unread: Uint8Array | null = null;
+  /** The iteration of the body off the wire, which may hold bytes taken and not handed out. */
+  #pieces: Pieces | null = null;
   #reading: Promise<Uint8Array> | null = null;
   #text: { encoding: string | null; value: string } | null = null;
   #apparent: string | null | undefined = undefined;
@@ -240,7 +240,8 @@ export class Response {
     if (this.#body === null) {
       data = await this.#guard(raw.read());
     } else {
-      const parts: Uint8Array[] = [];
+      // After a partial iteration: what it took from the wire and did not hand out comes first.
+      const parts: Uint8Array[] = this.#pieces?.takeRest() ?? [];
       for (let c = await this.#nextChunk(); c !== null; c = await this.#nextChunk()) parts.push(c);
       data = parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts);
     }
@@ -258,11 +259,6 @@ export class Response {
 
   /** The next decoded body chunk from the wire, null at the end. */
   async #nextChunk(): Promise<Uint8Array | null> {
-    const unread = this.#unread;
-    if (unread !== null) {
-      this.#unread = null;
-      return unread;
-    }
     try {
       this.#body ??= (this.raw as RawResponse).stream()[Symbol.asyncIterator]();
       const result = await this.#body.next();
@@ -273,30 +269,35 @@ export class Response {
   }
 
   /**
-   * The body off the wire. Leaving the iteration early (break, return, throw) releases the
-   * connection: the rest of the body is not read, so the connection is closed, never left busy.
+   * The body off the wire, in pieces of `chunkSize` bytes (as they arrive when null). Leaving
+   * the iteration early (break, return, throw) releases the connection: the rest of the body is
+   * not read, so the connection is closed, never left busy.
    */
-  async *#wireChunks(chunkSize: number | null): AsyncGenerator<Uint8Array> {
-    let finished = false;
-    try {
-      if (chunkSize !== null && chunkSize > 0) {
-        yield* rechunk(
-          () => this.#nextChunk(),
-          chunkSize,
-          (bytes) => {
-            this.#unread = bytes;
-          },
-        );
-      } else {
-        for (let c = await this.#nextChunk(); c !== null; c = await this.#nextChunk()) {
-          if (c.length > 0) yield c;
+  #wirePieces(chunkSize: number | null): Pieces {
+    const failed = (err: unknown): never => {
+      throw translatePoolError(err, { request: this.request, response: this, streaming: true });
+    };
+    const source: ChunkSource = {
+      // #nextChunk without its async frame: the iteration's one promise hop per chunk.
+      nextChunk: () => {
+        let body = this.#body;
+        try {
+          if (body === null) {
+            body = (this.raw as RawResponse).stream()[Symbol.asyncIterator]();
+            this.#body = body;
+          }
+        } catch (err) {
+          return Promise.reject(err).catch(failed);
         }
-      }
-      finished = true;
-    } finally {
-      this.#consumed = true;
-      if (!finished) this.raw?.close();
-    }
+        return body.next().then(chunkOf, failed);
+      },
+      finish: (early) => {
+        this.#consumed = true;
+        if (early) this.raw?.close();
+      },
+    };
+    this.#pieces = new Pieces(source, chunkSize ?? 0);
+    return this.#pieces;
   }
 
   /**
@@ -323,7 +324,7 @@ export class Response {
         { response: this },
       );
     }
-    const chunks = loaded !== null ? slices(loaded, chunkSize) : this.#wireChunks(chunkSize);
+    const chunks = loaded !== null ? slices(loaded, chunkSize) : this.#wirePieces(chunkSize);
     return decodeUnicode ? this.#decoded(chunks) : chunks;
   }
 
@@ -476,6 +477,10 @@ export class Response {
   }
 }
 installResponseView(Response);
+
+function chunkOf(result: IteratorResult<Uint8Array>): Uint8Array | null {
+  return result.done === true ? null : result.value;
+}
 
 /** Closes the raw body of a stream response dropped unread, once it is garbage-collected. */
 const abandoned = new FinalizationRegistry<RawResponse>(closeRaw);

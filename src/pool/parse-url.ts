@@ -25,6 +25,8 @@ export interface RequestTarget {
   readonly path: string;
   /** The absolute URL without credentials or fragment (absolute-form target, error messages). */
   readonly url: string;
+  /** The user info before the host's `@`, as written (still percent-encoded); `null` without. */
+  readonly userinfo: string | null;
 }
 
 const BAD_HOST = /[\x00-\x20"#%/<>?@[\\\]^`{|}]/;
@@ -108,7 +110,9 @@ export function parseUrl(url: string): RequestTarget {
     end++;
   }
   const authority = url.slice(start, end);
-  const hostport = authority.slice(authority.lastIndexOf('@') + 1);
+  const at = authority.lastIndexOf('@');
+  const hostport = at === -1 ? authority : authority.slice(at + 1);
+  const userinfo = at === -1 ? null : authority.slice(0, at);
   const hash = url.indexOf('#', end);
   let path = hash === -1 ? url.slice(end) : url.slice(end, hash);
   if (path === '') path = '/';
@@ -124,6 +128,7 @@ export function parseUrl(url: string): RequestTarget {
       authority: 'localhost',
       path,
       url: `${scheme}://${hostport}${path}`,
+      userinfo,
     };
   }
   const [rawHost, port] = splitHostPort(url, hostport, scheme);
@@ -140,6 +145,7 @@ export function parseUrl(url: string): RequestTarget {
     authority: hostHeader,
     path,
     url: `${scheme}://${hostHeader}${path}`,
+    userinfo,
   };
 }
 

@@ -55,9 +55,16 @@ export class PoolManager {
   protected readonly poolOptions: Readonly<Omit<PoolManagerOptions, 'numPools'>>;
   readonly #pools = new Map<string, ConnectionPool>();
   #mostRecent: ConnectionPool | null = null;
-  /** The origin prefix (as written) and settings of the last connectionFromUrl, and its pool. */
-  #lastUrl: {
-    origin: string;
+  /**
+   * The origin of the last pool lookup (its parsed parts, and for connectionFromUrl its prefix
+   * as written), its settings and its pool: the same origin again needs no key and no parse.
+   */
+  #last: {
+    origin: string | null;
+    scheme: 'http' | 'https';
+    host: string;
+    port: number;
+    socketPath: string | null;
     tls: TlsSettings | null | undefined;
     proxy: ProxySettings | null | undefined;
     pool: ConnectionPool;
@@ -82,20 +89,30 @@ export class PoolManager {
    * @throws LocationParseError for a URL that is not http(s) or http(s)+unix, or has no host.
    */
   connectionFromUrl(url: string, settings: PoolSettings = {}): ConnectionPool {
-    const last = this.#lastUrl;
+    const last = this.#last;
     if (
       last !== null &&
-      last.pool === this.#mostRecent &&
-      last.tls === settings.tls &&
-      last.proxy === settings.proxy &&
-      !last.pool.closed &&
+      last.origin !== null &&
+      this.#isLast(last.pool, settings) &&
       hasOrigin(url, last.origin)
     ) {
       return last.pool; // the same origin as the last call: no parsing, no key, LRU unchanged
     }
     const pool = this.connectionFromTarget(parseUrl(url), settings);
-    this.#lastUrl = { origin: originOf(url), tls: settings.tls, proxy: settings.proxy, pool };
+    // connectionFromTarget left #last on this pool: remember the prefix that names it too.
+    this.#last!.origin = originOf(url);
     return pool;
+  }
+
+  /** Whether `pool` is still the one the last lookup with these settings found. */
+  #isLast(pool: ConnectionPool, settings: PoolSettings): boolean {
+    const last = this.#last!;
+    return (
+      pool === this.#mostRecent &&
+      last.tls === settings.tls &&
+      last.proxy === settings.proxy &&
+      !pool.closed
+    );
   }
 
   /**
@@ -116,10 +133,25 @@ export class PoolManager {
 
   /** The pool for a parsed URL: its Unix socket's, else its origin's. */
   connectionFromTarget(target: RequestTarget, settings: PoolSettings = {}): ConnectionPool {
-    if (target.socketPath !== null) {
-      return this.connectionFromSocket(target.socketPath, target.scheme, settings);
+    const last = this.#last;
+    if (
+      last !== null &&
+      last.host === target.host &&
+      last.port === target.port &&
+      last.scheme === target.scheme &&
+      last.socketPath === target.socketPath &&
+      this.#isLast(last.pool, settings)
+    ) {
+      return last.pool; // the same origin as the last call: no key, LRU unchanged
     }
-    return this.connectionFromHost(target.host, target.port, target.scheme, settings);
+    const { scheme, host, port, socketPath } = target;
+    const pool =
+      socketPath !== null
+        ? this.connectionFromSocket(socketPath, scheme, settings)
+        : this.connectionFromHost(host, port, scheme, settings);
+    const { tls, proxy } = settings;
+    this.#last = { origin: null, scheme, host, port, socketPath, tls, proxy, pool };
+    return pool;
   }
 
   /**
@@ -214,7 +246,7 @@ export class PoolManager {
     const pools = [...this.#pools.values()];
     this.#pools.clear();
     this.#mostRecent = null;
-    this.#lastUrl = null;
+    this.#last = null;
     for (const pool of pools) void pool.close();
   }
 
@@ -226,7 +258,7 @@ export class PoolManager {
     const pools = [...this.#pools.values()];
     this.#pools.clear();
     this.#mostRecent = null;
-    this.#lastUrl = null;
+    this.#last = null;
     await Promise.all(pools.map((pool) => pool.destroy()));
   }
 

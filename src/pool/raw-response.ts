@@ -6,7 +6,7 @@
 import type { Retry } from '../retry.js';
 import { decodedStream } from './decoders.js';
 import { now, type Timings, unmeasured } from './timings.js';
-import type { RawHeaders, RawResponse } from './types.js';
+import type { BodyCounter, RawHeaders, RawResponse } from './types.js';
 import { asPoolError, type ErrorContext } from './undici-errors.js';
 
 /** Bytes queued before the socket is paused. */
@@ -59,6 +59,10 @@ export class PoolResponse implements RawResponse, AsyncIterator<Uint8Array> {
     reject: (e: unknown) => void;
   } | null = null;
   #stream: AsyncIterable<Uint8Array> | null = null;
+  #decoded: AsyncIterable<Uint8Array> | null = null;
+  /** Told the decoded count as chunks are handed on (countBody), else null: no cost. */
+  #counter: BodyCounter | null = null;
+  #handedOn = 0;
   /** When the reader got to the end of the body (-1: not yet). */
   #doneAt = -1;
   #timings: Timings | null = null;
@@ -187,13 +191,41 @@ export class PoolResponse implements RawResponse, AsyncIterator<Uint8Array> {
    */
   stream(): AsyncIterable<Uint8Array> {
     if (this.#stream !== null) return this.#stream;
+    const decoded = this.#decodedStream();
+    const counter = this.#counter;
+    this.#stream = counter === null ? decoded : this.#countedStream(decoded, counter);
+    return this.#stream;
+  }
+
+  /** The decoded chunks: this response itself for an identity body without a size limit. */
+  #decodedStream(): AsyncIterable<Uint8Array> {
+    if (this.#decoded !== null) return this.#decoded;
     const { decodeContent, maxSize } = this.#options;
     const encoding = decodeContent ? headerString(this.headers['content-encoding']) : undefined;
-    this.#stream =
+    this.#decoded =
       encoding === undefined && maxSize === null
         ? this
         : this.#guarded(decodedStream(this, encoding, { maxSize }));
-    return this.#stream;
+    return this.#decoded;
+  }
+
+  /**
+   * Reports the decoded byte count to `counter` as `read()` and `stream()` hand chunks on: each
+   * chunk before it is handed on, and `done` once the body ended. Set before the body is read.
+   */
+  countBody(counter: BodyCounter): void {
+    this.#counter = counter;
+  }
+
+  async *#countedStream(
+    source: AsyncIterable<Uint8Array>,
+    counter: BodyCounter,
+  ): AsyncGenerator<Uint8Array> {
+    for await (const chunk of source) {
+      counter.count((this.#handedOn += chunk.length), false);
+      yield chunk;
+    }
+    counter.count(this.#handedOn, true);
   }
 
   /** Errors out of the decoders go through the same table as the rest. */
@@ -211,13 +243,21 @@ export class PoolResponse implements RawResponse, AsyncIterator<Uint8Array> {
    */
   async read(): Promise<Uint8Array> {
     if (this.data !== null) return EMPTY;
-    if (this.stream() === this && this.#state === ENDED) return this.#takeQueued();
+    const counter = this.#counter;
+    const source = this.#decodedStream(); // stream() without the counting: counted here
+    if (source === this && this.#state === ENDED) {
+      const whole = this.#takeQueued();
+      counter?.count((this.#handedOn += whole.length), true);
+      return whole;
+    }
     const chunks: Uint8Array[] = [];
     let size = 0;
-    for await (const chunk of this.stream()) {
+    for await (const chunk of source) {
       chunks.push(chunk);
       size += chunk.length;
+      counter?.count((this.#handedOn += chunk.length), false);
     }
+    counter?.count(this.#handedOn, true);
     const data =
       chunks.length === 1 ? chunks[0]! : chunks.length === 0 ? EMPTY : concat(chunks, size);
     this.data = data;

@@ -76,6 +76,17 @@ export interface RawResponse {
   /** Stops reading; the connection is closed rather than reused when the body was not finished. */
   close(): void;
   readonly closed: boolean;
+  /**
+   * Has `counter` told the decoded byte count as the body is handed on by `read()` and
+   * `stream()` (`onDownloadProgress`). Optional: a raw response without it is counted by a
+   * wrapper (adapters/progress.ts).
+   */
+  countBody?(counter: BodyCounter): void;
+}
+
+/** Told how many decoded body bytes were handed on so far; `done` once, at the end of the body. */
+export interface BodyCounter {
+  count(transferred: number, done: boolean): void;
 }
 
 /**

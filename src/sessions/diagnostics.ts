@@ -6,6 +6,7 @@
  */
 import diagnostics from 'node:diagnostics_channel';
 import { redactUrl } from '../_internal/redact.js';
+import type { BaseAdapter, SendOptions } from '../adapters/base-adapter.js';
 import type { PreparedRequest } from '../models/prepared-request.js';
 import type { Response } from '../models/response.js';
 import type { Timings } from '../pool/timings.js';
@@ -65,36 +66,47 @@ export function observed(): boolean {
   return requestStart.hasSubscribers || requestEnd.hasSubscribers || requestError.hasSubscribers;
 }
 
-/** Sends one request (no redirects) through `send`, publishing its start and its end or error. */
+/**
+ * Sends one request (no redirects) through `adapter`, publishing its start and its end or error;
+ * `elapsed` measured from `start` when the adapter did not (as Session.send does). Each message
+ * is built only when its channel has subscribers; the URL is redacted once for all of them.
+ */
 export async function observe(
+  adapter: BaseAdapter,
   request: PreparedRequest,
-  send: () => Promise<Response>,
+  options: SendOptions,
+  start: number,
 ): Promise<Response> {
-  const base: RequestStartMessage = {
-    request,
-    method: request.method ?? '',
-    url: redactUrl(request.url ?? ''),
-  };
-  if (requestStart.hasSubscribers) requestStart.publish(base);
+  const method = request.method ?? '';
+  const url = redactUrl(request.url ?? '');
+  if (requestStart.hasSubscribers) {
+    const message: RequestStartMessage = { request, method, url };
+    requestStart.publish(message);
+  }
   let response: Response;
   try {
-    response = await send();
+    response = await adapter.send(request, options);
   } catch (error) {
-    if (requestError.hasSubscribers) requestError.publish({ ...base, error });
+    if (requestError.hasSubscribers) {
+      const message: RequestErrorMessage = { request, method, url, error };
+      requestError.publish(message);
+    }
     throw error;
   }
+  // HTTPAdapter measures up to the headers (requests' elapsed); other adapters get the call.
+  if (response.elapsed === 0) response.elapsed = performance.now() - start;
   if (requestEnd.hasSubscribers) {
-    const { statusCode: status, elapsed, timings, raw } = response;
-    const attempts = (raw?.retries?.history.length ?? 0) + 1;
-    const version = raw?.version ?? 0;
+    const raw = response.raw;
     const message: RequestEndMessage = {
-      ...base,
+      request,
+      method,
+      url,
       response,
-      status,
-      elapsed,
-      timings,
-      attempts,
-      version,
+      status: response.statusCode,
+      elapsed: response.elapsed,
+      timings: response.timings,
+      attempts: (raw?.retries?.history.length ?? 0) + 1,
+      version: raw?.version ?? 0,
     };
     requestEnd.publish(message);
   }

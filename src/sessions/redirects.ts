@@ -13,12 +13,17 @@ import {
   InvalidURL,
   TooManyRedirects,
 } from '../errors.js';
-import type { PreparedRequest } from '../models/prepared-request.js';
+import {
+  type PreparedRequest,
+  requestTarget,
+  requestTargetOrNull,
+} from '../models/prepared-request.js';
 import type { Response } from '../models/response.js';
+import { parseUrl as parseTarget, type RequestTarget } from '../pool/parse-url.js';
 import { environment } from '../utils/environment.js';
 import { getNetrcAuth } from '../utils/netrc.js';
 import { getAuthFromUrl, type ProxiesMap, resolveProxies } from '../utils/proxies.js';
-import { prepareUrl, requoteUri } from '../utils/url.js';
+import { prepareUrl, requoteUri, urlsplit } from '../utils/url.js';
 import { joinUrl, parseUrl } from '../utils/url-parse.js';
 import { publishRedirect } from './diagnostics.js';
 
@@ -53,7 +58,10 @@ export abstract class SessionRedirectMixin {
 
   /** Whether Authorization must go when redirecting from `oldUrl` to `newUrl`. */
   shouldStripAuth(oldUrl: string, newUrl: string): boolean {
-    // urllib3's parse_url, as every other URL split here: a bad URL is InvalidURL, never a TypeError.
+    const from = targetOrNull(oldUrl);
+    const to = from === null ? null : targetOrNull(newUrl);
+    if (from !== null && to !== null) return authLeavesOrigin(from, to);
+    // Not both http(s): urllib3's parse_url, so a bad URL is InvalidURL, never a TypeError.
     const oldP = parseUrl(oldUrl);
     const newP = parseUrl(newUrl);
     if (oldP.host !== newP.host) return true;
@@ -86,8 +94,7 @@ export abstract class SessionRedirectMixin {
   rebuildAuth(prepared: PreparedRequest, response: Response): void {
     const original = response.request;
     if (prepared.headers.has('Authorization') && original?.url && prepared.url) {
-      if (this.shouldStripAuth(original.url, prepared.url))
-        prepared.headers.delete('Authorization');
+      if (this.#stripsAuth(original, prepared)) prepared.headers.delete('Authorization');
     }
     const netrc =
       this.trustEnv && prepared.url
@@ -96,12 +103,22 @@ export abstract class SessionRedirectMixin {
     if (netrc) prepared.prepareAuth(netrc);
   }
 
+  /** shouldStripAuth on the requests' parsed URLs, unless a subclass overrides it. */
+  #stripsAuth(original: PreparedRequest, prepared: PreparedRequest): boolean {
+    if (this.shouldStripAuth === SessionRedirectMixin.prototype.shouldStripAuth) {
+      const from = requestTargetOrNull(original);
+      const to = requestTargetOrNull(prepared);
+      if (from !== null && to !== null) return authLeavesOrigin(from, to);
+    }
+    return this.shouldStripAuth(original.url!, prepared.url!);
+  }
+
   /**
    * Proxies re-selected for the new URL; Proxy-Authorization rebuilt for an HTTP(S) proxy only,
    * never sent into a tunnel nor through a SOCKS proxy.
    */
   rebuildProxies(prepared: PreparedRequest, proxies: ProxiesMap | null | undefined): ProxiesMap {
-    const scheme = parseUrl(prepared.url!).scheme ?? '';
+    const scheme = schemeOf(prepared);
     const newProxies = resolveProxies(prepared, proxies ?? null, this.trustEnv);
     prepared.headers.delete('Proxy-Authorization');
     const proxy = newProxies[scheme];
@@ -139,17 +156,18 @@ export abstract class SessionRedirectMixin {
         throw new TooManyRedirects(`Exceeded ${this.maxRedirects} redirects.`, { response });
       }
       response.close();
-      [url, previousFragment] = this.#nextUrl(url, response, previousFragment);
+      [url, previousFragment] = this.#nextUrl(url, request, response, previousFragment);
+      prepared.url = url;
+      checkTarget(prepared, response);
       // A server reached over the network must not steer the request onto a local socket (the
       // Docker daemon's, say); a server on a socket may redirect anywhere. `next` may still name
       // it: sending that is the caller's own choice.
-      if (!yieldRequests && isUnixUrl(url) && !isUnixUrl(response.url)) {
+      if (!yieldRequests && isUnix(prepared) && !isUnix(request)) {
         throw new InvalidSchema(
           `Refusing to follow the redirect from '${redactUrl(response.url)}' to the Unix socket URL '${redactUrl(url)}': only a request to an http+unix:// URL reaches a socket`,
           { response },
         );
       }
-      prepared.url = url;
       this.rebuildMethod(prepared, response);
       if (response.statusCode !== 307 && response.statusCode !== 308) {
         for (const header of REDIRECT_PURGED_HEADERS) prepared.headers.delete(header);
@@ -175,9 +193,14 @@ export abstract class SessionRedirectMixin {
     }
   }
 
-  #nextUrl(location: string, response: Response, previousFragment: string): [string, string] {
+  #nextUrl(
+    location: string,
+    request: PreparedRequest,
+    response: Response,
+    previousFragment: string,
+  ): [string, string] {
     const base = response.url;
-    if (location.startsWith('//')) location = `${parseUrl(base).scheme}:${location}`;
+    if (location.startsWith('//')) location = `${schemeOf(request)}:${location}`;
     const hash = location.indexOf('#');
     if (hash === -1 && previousFragment) location = `${location}#${previousFragment}`;
     else if (hash !== -1 && hash < location.length - 1) previousFragment = location.slice(hash + 1);
@@ -208,10 +231,59 @@ export abstract class SessionRedirectMixin {
   }
 }
 
-/** `http+unix:` / `https+unix:` (a Unix domain socket). */
-function isUnixUrl(url: string): boolean {
-  const head = url.slice(0, 11).toLowerCase();
-  return head.startsWith('http+unix:') || head === 'https+unix:';
+const POOL_SCHEME_RE = /^(?:https?|https?\+unix):/i;
+
+/**
+ * Parses the new URL now, the one parse the hop's request keeps, so that a Location the pool
+ * cannot use is InvalidURL carrying the redirect, not a failure of the next send. Another scheme
+ * is left to getAdapter (InvalidSchema, as requests).
+ */
+function checkTarget(prepared: PreparedRequest, response: Response): void {
+  if (requestTargetOrNull(prepared) !== null || !POOL_SCHEME_RE.test(prepared.url!)) return;
+  try {
+    requestTarget(prepared);
+  } catch (err) {
+    throw new InvalidURL((err as Error).message, { response, cause: err });
+  }
+}
+
+/** Whether the request goes to a Unix domain socket (`http+unix:` / `https+unix:`). */
+function isUnix(request: PreparedRequest): boolean {
+  return (requestTargetOrNull(request)?.socketPath ?? null) !== null;
+}
+
+/** The scheme of the request's URL as written, lower case: `http+unix` stays `http+unix`. */
+function schemeOf(request: PreparedRequest): string {
+  const target = requestTargetOrNull(request);
+  if (target === null) return urlsplit(request.url ?? '').scheme;
+  return target.socketPath === null ? target.scheme : `${target.scheme}+unix`;
+}
+
+function targetOrNull(url: string): RequestTarget | null {
+  try {
+    return parseTarget(url);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether Authorization must go from `from` to `to` (requests' should_strip_auth): another host
+ * or socket, another scheme or port, except http to https on the default ports (RFC 7235 allows
+ * the upgrade).
+ */
+function authLeavesOrigin(from: RequestTarget, to: RequestTarget): boolean {
+  if (from.host !== to.host || from.socketPath !== to.socketPath) return true;
+  if (
+    from.socketPath === null &&
+    from.scheme === 'http' &&
+    from.port === 80 &&
+    to.scheme === 'https' &&
+    to.port === 443
+  ) {
+    return false;
+  }
+  return from.scheme !== to.scheme || from.port !== to.port;
 }
 
 function fragmentOf(url: string): string {

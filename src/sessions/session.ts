@@ -443,7 +443,7 @@ export class Session extends SessionRedirectMixin {
       const adapter = this.getAdapter(request.url!);
       const start = performance.now();
       let r = observed()
-        ? await observe(request, () => sendTimed(adapter, request, kwargs, start))
+        ? await observe(adapter, request, kwargs, start)
         : await adapter.send(request, kwargs);
       // HTTPAdapter measures up to the headers (requests' elapsed); other adapters get the call.
       if (r.elapsed === 0) r.elapsed = performance.now() - start;
@@ -523,19 +523,6 @@ export class Session extends SessionRedirectMixin {
   }
 }
 installSessionView(Session);
-
-/** One request through `adapter`, its `elapsed` measured from `start`. */
-async function sendTimed(
-  adapter: BaseAdapter,
-  request: PreparedRequest,
-  options: SendOptions,
-  start: number,
-): Promise<Response> {
-  const r = await adapter.send(request, options);
-  // HTTPAdapter measures up to the headers (requests' elapsed); other adapters get the call.
-  if (r.elapsed === 0) r.elapsed = performance.now() - start;
-  return r;
-}
 
 /** A URL given as a string or a WHATWG URL, as text; anything else is refused by name. */
 function urlText(url: unknown, what: string): string {

@@ -6,6 +6,7 @@
  */
 import type { Cookie, CookieJar, MemoryCookieStore } from 'tough-cookie';
 import { toughCookie } from '../_internal/optional.js';
+import { urlsplit } from './url.js';
 
 /** A cookie as the jar shows it (a snapshot; change cookies through the jar). */
 export interface JarCookie {
@@ -266,9 +267,11 @@ export function rememberHeader(memo: Map<string, MemoEntry>, key: string, entry:
 export function anyHostCookies(store: CookieStore, url: string, now: number): Cookie[] {
   const byPath = idxOf(store)[ANY_HOST];
   if (byPath === undefined) return [];
-  const u = new URL(url);
-  const path = u.pathname || '/';
-  const secure = u.protocol === 'https:' || u.protocol === 'wss:';
+  // The jar takes any URL (a request's, or one given by hand): Python's urlsplit, which never
+  // throws, where WHATWG URL would throw a TypeError for a URL it cannot read.
+  const { scheme, path: urlPath } = urlsplit(url);
+  const path = urlPath || '/';
+  const secure = scheme === 'https' || scheme === 'wss';
   const out: Cookie[] = [];
   for (const cookiePath in byPath) {
     if (!toughCookie().pathMatch(path, cookiePath)) continue;

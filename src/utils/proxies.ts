@@ -94,6 +94,19 @@ export function selectProxy(
   if (!proxies) return undefined;
   const { scheme, hostname } = splitUrl(url);
   if (isUnixScheme(scheme)) return undefined;
+  return selectProxyFor(scheme, hostname, proxies);
+}
+
+/**
+ * {@link selectProxy} for a URL already taken apart: its scheme and its hostname (lower case,
+ * an IPv6 address without brackets; null for none). Internal: the adapter gives it the parts of
+ * the request's one parsed URL.
+ */
+export function selectProxyFor(
+  scheme: string,
+  hostname: string | null,
+  proxies: ProxiesMap,
+): string | null | undefined {
   if (hostname === null) return scheme in proxies ? proxies[scheme] : proxies.all;
   const keys = [`${scheme}://${hostname}`, scheme, `all://${hostname}`, 'all'];
   for (const key of keys) {

@@ -3,14 +3,17 @@
 // once the request's promise settled.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
+import { HTTPAdapter } from '../../src/adapters/http-adapter.js';
 import type { Progress } from '../../src/adapters/progress.js';
 import { fileFromPath } from '../../src/models/body.js';
+import { Retry } from '../../src/retry.js';
 import { Session } from '../../src/sessions/session.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
@@ -35,6 +38,9 @@ before(async () => {
     } else if (req.url === '/sized') {
       res.writeHead(200, { 'Content-Length': 3 * MiB });
       res.end(Buffer.alloc(3 * MiB, 1));
+    } else if (req.url === '/small') {
+      res.writeHead(200, { 'Content-Length': 13 });
+      res.end('Hello, World!');
     } else if (req.url === '/redirect') {
       res.writeHead(307, { Location: '/echo-length', 'Content-Length': 0 });
       res.end();
@@ -152,6 +158,30 @@ test('download: an identity body with Content-Length has the total from the firs
   await assertProgress(down.calls, r.content.length);
 });
 
+test('download: a small body read whole reports 0, then the whole count once', async () => {
+  await using s = new Session();
+  const down = recorder();
+  const r = await s.get(`${server.url}/small`, { onDownloadProgress: down.fn });
+  assert.equal(r.text, 'Hello, World!');
+  assert.deepEqual(down.calls, [
+    { transferred: 0, total: 13 },
+    { transferred: 13, total: 13 },
+  ]);
+});
+
+test('download: a body partly iterated then read whole counts each byte once', async () => {
+  await using s = new Session();
+  const down = recorder();
+  const r = await s.get(`${server.url}/chunked`, { stream: true, onDownloadProgress: down.fn });
+  const it = r.iterContent({ chunkSize: null })[Symbol.asyncIterator]();
+  const first = await it.next();
+  assert.ok(!first.done && first.value.length > 0);
+  // The rest, read by the raw response itself: the count goes on from the iterated bytes.
+  const rest = await r.raw!.read();
+  assert.equal(first.value.length + rest.length, 8 * 64 * 1024);
+  await assertProgress(down.calls, 8 * 64 * 1024);
+});
+
 test('download with stream: true reports as the body is iterated', async () => {
   await using s = new Session();
   const down = recorder();
@@ -171,4 +201,40 @@ test('the body of a followed redirect is not counted as download', async () => {
   assert.equal(r.history.length, 1);
   assert.deepEqual(down.calls.at(-1), { transferred: r.content.length, total: r.content.length });
   assert.ok(down.calls.every((p) => p.transferred <= r.content.length));
+});
+
+test('upload: a bytes body sent again by a pool retry goes whole the second time', async () => {
+  // The first connection reads the whole request, then closes without an answer; the second
+  // answers with the body length it got. The retry must send the body again, counted.
+  let connections = 0;
+  const peer = createServer((socket) => {
+    const n = ++connections;
+    let got = Buffer.alloc(0);
+    socket.on('data', (chunk) => {
+      got = Buffer.concat([got, chunk]);
+      const end = got.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const length = Number(/content-length: (\d+)/i.exec(got.subarray(0, end).toString())?.[1]);
+      const body = got.length - end - 4;
+      if (body < length) return;
+      if (n === 1) socket.destroy();
+      else socket.end(`HTTP/1.1 200 OK\r\nContent-Length: ${String(body).length}\r\n\r\n${body}`);
+    });
+  });
+  await new Promise<void>((resolve) => peer.listen(0, '127.0.0.1', resolve));
+  try {
+    await using s = new Session();
+    s.mount('http://', new HTTPAdapter({ maxRetries: new Retry({ total: 1 }) }));
+    const up = recorder();
+    const { port } = peer.address() as AddressInfo;
+    const r = await s.put(`http://127.0.0.1:${port}/`, {
+      data: Buffer.alloc(200_000, 9),
+      onUploadProgress: up.fn,
+    });
+    assert.equal(connections, 2);
+    assert.equal(r.text, '200000');
+    await assertProgress(up.calls, 200_000);
+  } finally {
+    peer.close();
+  }
 });

@@ -10,6 +10,7 @@ import { UnrewindableBodyError } from '../../src/errors.js';
 import type { PreparedRequest } from '../../src/models/prepared-request.js';
 import type { Response } from '../../src/models/response.js';
 import { CaseInsensitiveDict } from '../../src/structures.js';
+import { pathUrlOf } from '../../src/utils/url.js';
 import { DigestChecker, type DigestOptions } from '../helpers/digest.js';
 
 type Hook = (r: FakeResponse, options: object) => unknown;
@@ -22,6 +23,10 @@ class FakePrepared {
   cookies = new RequestsCookieJar();
   hooks: { response: Hook[] } = { response: [] };
   constructor(public url: string) {}
+  /** PreparedRequest's request target, which digest's `uri` is. */
+  get pathUrl(): string {
+    return pathUrlOf(this.url);
+  }
   registerHook(_event: 'response', hook: Hook): void {
     this.hooks.response.push(hook);
   }

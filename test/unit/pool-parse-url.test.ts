@@ -13,6 +13,7 @@ describe('parseUrl', () => {
       authority: 'example.org',
       path: '/a%20b?q=%7E&x=|',
       url: 'http://example.org/a%20b?q=%7E&x=|',
+      userinfo: null,
     });
     assert.equal(parseUrl('https://h').port, 443);
     assert.equal(parseUrl('https://h').path, '/');
@@ -25,6 +26,7 @@ describe('parseUrl', () => {
     assert.equal(t.path, '/?x=1');
     assert.equal(t.url, 'http://h:81/?x=1');
     assert.equal(t.host, 'h');
+    assert.equal(t.userinfo, 'user:p%40ss');
   });
 
   test('IPv6 hosts keep their brackets', () => {
@@ -56,6 +58,7 @@ describe('parseUrl', () => {
       authority: 'localhost',
       path: '/a?b=1',
       url: 'http+unix://%2Frun%2FApp.sock/a?b=1',
+      userinfo: 'u:pw',
     });
     const tls = parseUrl('https+unix://%2ftmp%2fs.sock');
     assert.equal(tls.scheme, 'https');
