@@ -178,8 +178,7 @@ function hostnameOf(url: string): string | null {
 const STAT_TTL_MS = 1_000;
 const stats = new Map<string, { at: number; stat: Stats | undefined }>();
 
-function statRecent(path: string): Stats | undefined {
-  const now = Date.now();
+function statRecent(path: string, now: number): Stats | undefined {
   const known = stats.get(path);
   if (known !== undefined && now - known.at < STAT_TTL_MS) return known.stat;
   const stat = statSync(path, { throwIfNoEntry: false });
@@ -220,8 +219,10 @@ export function getNetrcAuth(
   raiseErrors = false,
   locations: readonly string[] = netrcLocations(),
 ): [string, string] | null {
+  // One clock read for every location (each Date.now() is a native call, on every request).
+  const now = locations.length > 0 ? Date.now() : 0;
   for (const path of locations) {
-    const stat = path ? statRecent(path) : undefined;
+    const stat = path ? statRecent(path, now) : undefined;
     if (stat === undefined) continue;
     const host = hostnameOf(url);
     if (host === null) return null;
