@@ -302,7 +302,9 @@ export class Response {
 
   /**
    * The body in chunks of `chunkSize` bytes; with `decodeUnicode`, as text decoded with
-   * `encoding` (bytes when it is null). A streamed body can be iterated once.
+   * `encoding` (bytes when it is null). A streamed body can be iterated once. Every chunk is
+   * exactly `chunkSize` bytes but the last, as in requests; one that lies within a chunk received
+   * from the wire is a view of it, not a copy (keeping a small one keeps that chunk's memory).
    * @example
    * for await (const chunk of r.iterContent({ chunkSize: 65536 })) file.write(chunk);
    */
