@@ -187,7 +187,12 @@ export interface PreparedUrl {
  * The fast path: FAST_URL_RE's groups are the scheme, host, port, path and query of a URL that
  * preparation leaves as it is (bar a `/` for an empty path), so they make the target directly.
  */
-function fastPrepare(url: string, enc: string, params: ParamsInput): PreparedUrl | null {
+function fastPrepare(
+  url: string,
+  enc: string,
+  params: ParamsInput,
+  withTarget: boolean,
+): PreparedUrl | null {
   const m = FAST_URL_RE.exec(url);
   if (m === null) return null;
   const scheme = m[1] as 'http' | 'https';
@@ -213,12 +218,14 @@ function fastPrepare(url: string, enc: string, params: ParamsInput): PreparedUrl
       const hash = tail.indexOf('#');
       return {
         url: out,
-        target: tcpTarget(scheme, host, port, hash === -1 ? tail : tail.slice(0, hash), null),
+        target: withTarget
+          ? tcpTarget(scheme, host, port, hash === -1 ? tail : tail.slice(0, hash), null)
+          : null,
       };
     }
   }
   const out = rawPath === undefined || enc ? `${url.slice(0, originEnd)}${path}` : url;
-  return { url: out, target: tcpTarget(scheme, host, port, path, null) };
+  return { url: out, target: withTarget ? tcpTarget(scheme, host, port, path, null) : null };
 }
 
 /**
@@ -231,7 +238,7 @@ function fastPrepare(url: string, enc: string, params: ParamsInput): PreparedUrl
  * @example prepareUrl('http://Example.com', { q: 'a b' }) // 'http://example.com/?q=a+b'
  */
 export function prepareUrl(url: string | URL, params?: ParamsInput): string {
-  return prepareUrlTarget(url, params).url;
+  return prepare(url, params, false).url;
 }
 
 /**
@@ -239,6 +246,10 @@ export function prepareUrl(url: string | URL, params?: ParamsInput): string {
  * parse (PreparedRequest keeps it, so the URL is not parsed again at send).
  */
 export function prepareUrlTarget(url: string | URL, params?: ParamsInput): PreparedUrl {
+  return prepare(url, params, true);
+}
+
+function prepare(url: string | URL, params: ParamsInput, withTarget: boolean): PreparedUrl {
   let s = typeof url === 'string' ? url : String(url);
   const first = s.charCodeAt(0);
   if (!(first > 32 && first < 127)) s = s.replace(LEADING_WS_RE, '');
@@ -247,9 +258,10 @@ export function prepareUrlTarget(url: string | URL, params?: ParamsInput): Prepa
   }
   if (params instanceof Uint8Array) params = paramsText(params);
   const enc = params == null ? '' : encodeParams(params);
-  const fast = fastPrepare(s, enc, params);
+  const fast = fastPrepare(s, enc, params, withTarget);
   if (fast !== null) return fast;
   const out = slowPrepare(s, enc);
+  if (!withTarget) return { url: out, target: null };
   // Requoting rewrites the pieces, so the value is the pool's parse of the final string, once,
   // here; one the pool refuses is left to be refused at send, as it always was.
   let target: RequestTarget | null = null;
