@@ -1,20 +1,29 @@
 // CPU per request as instruction counts, which other load on the machine does not change: each
-// client runs a fixed loop under `valgrind --tool=callgrind`: a warm-up, then the counters are
-// zeroed (`callgrind_control -z`), then N requests, then a dump (`-d`): its total divided by N
-// is what one request costs, start-up, imports, warm-up and close left out. The server (bench/server.mjs, or
-// --origin) runs outside valgrind.
+// client runs a fixed loop under `valgrind --tool=callgrind`: a warm-up, then the
+// counters are zeroed (`callgrind_control -z`), then N requests, then a dump (`-d`): its total
+// divided by N is what one request costs, start-up, imports, warm-up and close left out. The
+// server (bench/server.mjs, or --origin) runs outside valgrind.
 //
 //   node bench/callgrind.mjs                        # requests-ts, undici.request, undici.dispatch
 //   node bench/callgrind.mjs --clients requests-ts --requests 2000 --concurrency 64 --path /small
 //   node bench/callgrind.mjs --jitless              # node --jitless: no JIT noise, other ratios
-//   node bench/callgrind.mjs --node-flags=--predictable --clients requests-ts,requests-ts+progress
+//   node bench/callgrind.mjs --node-flags=--predictable   # extra flags for the measured node
 //   node bench/callgrind.mjs --keep bench/results/cg  # keep the dumps, for callgrind_annotate
 //   node bench/callgrind.mjs --stream 65536 --path /16m --requests 20 --warm 20
 //       # streamed download: requests-ts `stream: true` + iterContent({ chunkSize: 65536 }),
 //       # undici.request its body's async iterator (`--stream any`: chunkSize null)
 //   node bench/callgrind.mjs --post                 # POST of a small JSON body to /post
 //
-// Each line: client, instructions per request, and the ratio to undici.request and to the floor.
+// Separate runs of one build differ by several % on a loaded machine (when JIT tiering and GC
+// land moves with the wall clock). To compare variants (issue 16's observability clients), run
+// them interleaved in one process, turns of N requests each (builds too: requests-ts+progress@/abs/
+// path/esm/index.js is that client on another build, see bench/lib/clients.mjs):
+//
+//   node bench/callgrind.mjs --ab --rounds 3 --requests 800 \
+//     --clients requests-ts,requests-ts+progress,requests-ts+diagnostics
+//
+// Each line: client, instructions per request, and the ratio to undici.request and to the floor
+// (with --ab: the median over rounds, and the ratio to the first client, per round).
 // Slow (valgrind runs node ~50x slower): a few minutes for the default three clients.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -97,12 +106,13 @@ async function runChild() {
   };
   const told = () => new Promise((resolve) => process.stdin.once('data', resolve));
   for (const client of clients) await loop(client, Number(args.warm));
-  // The parent zeroes the counters now, then says go.
-  process.stdout.write('warm\n');
-  await told();
   const rounds = clients.length > 1 ? Number(args.rounds) : 1;
   for (let round = 0; round < rounds; round++) {
     for (const client of clients) {
+      // The parent zeroes the counters now, then says go. (No full GC between turns: it makes
+      // the next turn cost more, as V8 then shrinks the young generation and scavenges more.)
+      process.stdout.write('warm\n');
+      await told();
       await loop(client, Number(args.total));
       // ... and dumps them here (a dump zeroes them), before the next turn, the close and the exit.
       process.stdout.write('done\n');

@@ -38,6 +38,7 @@ export { PoolManager, type PoolManagerOptions } from './pool/pool-manager.js';
 export { type ParsedProxy, ProxyManager, type ProxyManagerOptions } from './pool/proxy-manager.js';
 export { PoolResponse as HTTPResponse } from './pool/raw-response.js';
 export type {
+  BodyCounter,
   PoolStats,
   ProxySettings,
   RawHeaders,

@@ -218,12 +218,16 @@ Object.assign(CLIENTS, h2Clients());
 /**
  * The factory of a client name. `requests-ts@/abs/path/esm/index.js` is requests-ts from another
  * build (e.g. one made before a change), to compare builds in one run; `requests-ts@base` is the
- * build at REQUESTS_TS_BASE.
+ * build at REQUESTS_TS_BASE. The requests-ts variants take a build the same way
+ * (`requests-ts+progress@base`).
  */
 export function clientFactory(name) {
-  const at = name.startsWith('requests-ts@') ? name.slice('requests-ts@'.length) : null;
-  if (at === null) return CLIENTS[name];
+  const sep = name.startsWith('requests-ts') ? name.indexOf('@') : -1;
+  if (sep === -1) return CLIENTS[name];
+  const at = name.slice(sep + 1);
+  const factory = CLIENTS[name.slice(0, sep)];
   const path = at === 'base' ? process.env.REQUESTS_TS_BASE : at;
   if (!path?.startsWith('/')) throw new Error(`${name}: needs an absolute path (REQUESTS_TS_BASE)`);
-  return (o) => requestsTs({ ...o, dist: new URL(`file://${path}`) });
+  if (factory === undefined) throw new Error(`${name}: no client ${name.slice(0, sep)}`);
+  return (o) => factory({ ...o, dist: new URL(`file://${path}`) });
 }

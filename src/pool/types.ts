@@ -84,8 +84,9 @@ export interface RawResponse {
   countBody?(counter: BodyCounter): void;
 }
 
-/** Told how many decoded body bytes were handed on so far; `done` once, at the end of the body. */
+/** What `RawResponse.countBody` reports to (`onDownloadProgress` in HTTPAdapter). */
 export interface BodyCounter {
+  /** `transferred` decoded body bytes were handed on so far; `done` once, at the end of the body. */
   count(transferred: number, done: boolean): void;
 }
 
