@@ -25,7 +25,7 @@ import {
   type ParamsInput,
   PY_WHITESPACE,
   pathUrlOf,
-  prepareUrl,
+  prepareUrlTarget,
   reprPy,
 } from '../utils/url.js';
 import {
@@ -198,7 +198,11 @@ export class PreparedRequest {
     if (url == null) {
       throw new URLRequired(`Invalid URL ${url}: a URL is required to make a request`);
     }
-    this.url = prepareUrl(typeof url === 'string' ? url : String(url), params);
+    const prepared = prepareUrlTarget(typeof url === 'string' ? url : String(url), params);
+    this.url = prepared.url;
+    // The value preparation's own parse made; without one (null), the first read parses the URL.
+    this.#targetUrl = prepared.target === null ? null : prepared.url;
+    this.#target = prepared.target;
   }
 
   /** Validates and copies the headers. @throws {InvalidHeader} */

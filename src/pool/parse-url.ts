@@ -92,6 +92,13 @@ function socketPathOf(url: string, host: string): string {
   return path;
 }
 
+let parses = 0;
+
+/** How many times {@link parseUrl} has run in this process (for the tests of its one call). */
+export function parseUrlCount(): number {
+  return parses;
+}
+
 /**
  * Parses an absolute http(s) URL, or an `http+unix:` / `https+unix:` one (the requests-unixsocket
  * convention: the percent-encoded socket path as the host; the Host header is `localhost`).
@@ -99,6 +106,7 @@ function socketPathOf(url: string, host: string): string {
  * @example parseUrl('http://user:pw@Example.org:8080/a?b#c').path // '/a?b'
  */
 export function parseUrl(url: string): RequestTarget {
+  parses++;
   const sep = url.indexOf('://');
   if (sep <= 0) fail(url, 'it has no scheme; give an absolute URL such as http://host/path.');
   const scheme = schemeOf(url, sep);
@@ -135,8 +143,22 @@ export function parseUrl(url: string): RequestTarget {
   if (rawHost === '') fail(url, 'no host specified.');
   const host = rawHost.toLowerCase();
   if (host[0] !== '[' && BAD_HOST.test(host)) fail(url, `the host '${rawHost}' is not valid.`);
-  const isDefault = port === (scheme === 'https' ? 443 : 80);
-  const hostHeader = isDefault ? host : `${host}:${port}`;
+  return tcpTarget(scheme, host, port, path, userinfo);
+}
+
+/**
+ * The target of a TCP URL from pieces already checked (the one constructor of {@link parseUrl} and
+ * of URL preparation, which makes the value from its own parse): `host` lower case and valid
+ * (brackets kept), `port` a number, `path` origin-form (starts with `/`, no fragment).
+ */
+export function tcpTarget(
+  scheme: 'http' | 'https',
+  host: string,
+  port: number,
+  path: string,
+  userinfo: string | null,
+): RequestTarget {
+  const hostHeader = port === (scheme === 'https' ? 443 : 80) ? host : `${host}:${port}`;
   return {
     scheme,
     host,

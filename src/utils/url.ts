@@ -3,6 +3,7 @@
  * the unit tests hold them against values python requests 2.34 produced.
  */
 import { InvalidURL, MissingSchema } from '../errors.js';
+import { parseUrl as parseTarget, type RequestTarget, tcpTarget } from '../pool/parse-url.js';
 import { idnaHost, PERCENT_HEX, parseUrl, quoteChars } from './url-parse.js';
 
 /** A value of a query or form field; `null`/`undefined` drop the field, as `None` does. */
@@ -169,13 +170,62 @@ export function checkPairValue(what: string, key: string | Uint8Array, value: un
  * credentials, nothing to percent-encode, no fragment): they skip the full parse.
  */
 const FAST_URL_RE =
-  /^(https?:\/\/[a-z0-9][a-z0-9.-]*(?::([1-9][0-9]{0,4}))?)(\/[A-Za-z0-9\-._~!$&'()*+,;=:@/]*)?(\?[A-Za-z0-9\-._~!$&'()*+,;=:@/?]+)?$/;
+  /^(https?):\/\/([a-z0-9][a-z0-9.-]*)(?::([1-9][0-9]{0,4}))?(\/[A-Za-z0-9\-._~!$&'()*+,;=:@/]*)?(\?[A-Za-z0-9\-._~!$&'()*+,;=:@/?]+)?$/;
 const DOT_SEGMENT_RE = /\/\.\.?(?:[/?]|$)/;
 
-function fastPrepare(url: string): string | null {
+/**
+ * A URL as preparation made it, and the pool's parsed value of it when preparation's own parse
+ * made that too; `target` is null when it did not (a URL that is not http(s), or one the pool
+ * refuses: the PreparedRequest then parses it on first read, which raises the pool's error at send).
+ */
+export interface PreparedUrl {
+  readonly url: string;
+  readonly target: RequestTarget | null;
+}
+
+/**
+ * The fast path: FAST_URL_RE's groups are the scheme, host, port, path and query of a URL that
+ * preparation leaves as it is (bar a `/` for an empty path), so they make the target directly.
+ */
+function fastPrepare(
+  url: string,
+  enc: string,
+  params: ParamsInput,
+  withTarget: boolean,
+): PreparedUrl | null {
   const m = FAST_URL_RE.exec(url);
-  if (!m || (m[2] !== undefined && Number(m[2]) > 65535) || DOT_SEGMENT_RE.test(url)) return null;
-  return m[3] === undefined ? `${m[1]}/${m[4] ?? ''}` : url;
+  if (m === null) return null;
+  const scheme = m[1] as 'http' | 'https';
+  const host = m[2]!;
+  const portText = m[3];
+  const port = portText === undefined ? (scheme === 'https' ? 443 : 80) : Number(portText);
+  if (port > 65535 || DOT_SEGMENT_RE.test(url)) return null;
+  const rawPath = m[4];
+  const query = m[5];
+  // scheme://host[:port], which neither params nor requoting change.
+  const originEnd =
+    url.length -
+    (rawPath === undefined ? 0 : rawPath.length) -
+    (query === undefined ? 0 : query.length);
+  let path = rawPath === undefined ? `/${query ?? ''}` : url.slice(originEnd);
+  if (enc) {
+    path = `${path}${query === undefined ? '?' : '&'}${enc}`;
+    if (typeof params === 'string') {
+      // Pairs come out of encodeParams already quoted; a raw string still needs re-quoting,
+      // and may bring a fragment.
+      const out = requoteUri(`${url.slice(0, originEnd)}${path}`);
+      const tail = out.slice(originEnd);
+      const hash = tail.indexOf('#');
+      return {
+        url: out,
+        target: withTarget
+          ? tcpTarget(scheme, host, port, hash === -1 ? tail : tail.slice(0, hash), null)
+          : null,
+      };
+    }
+  }
+  const out = rawPath === undefined || enc ? `${url.slice(0, originEnd)}${path}` : url;
+  return { url: out, target: withTarget ? tcpTarget(scheme, host, port, path, null) : null };
 }
 
 /**
@@ -188,20 +238,39 @@ function fastPrepare(url: string): string | null {
  * @example prepareUrl('http://Example.com', { q: 'a b' }) // 'http://example.com/?q=a+b'
  */
 export function prepareUrl(url: string | URL, params?: ParamsInput): string {
+  return prepare(url, params, false).url;
+}
+
+/**
+ * {@link prepareUrl}, with the pool's parsed value of the result made from preparation's own
+ * parse (PreparedRequest keeps it, so the URL is not parsed again at send).
+ */
+export function prepareUrlTarget(url: string | URL, params?: ParamsInput): PreparedUrl {
+  return prepare(url, params, true);
+}
+
+function prepare(url: string | URL, params: ParamsInput, withTarget: boolean): PreparedUrl {
   let s = typeof url === 'string' ? url : String(url);
   const first = s.charCodeAt(0);
   if (!(first > 32 && first < 127)) s = s.replace(LEADING_WS_RE, '');
-  if (s.includes(':') && !s.slice(0, 4).toLowerCase().startsWith('http')) return s;
+  if (s.includes(':') && !s.slice(0, 4).toLowerCase().startsWith('http')) {
+    return { url: s, target: null };
+  }
   if (params instanceof Uint8Array) params = paramsText(params);
   const enc = params == null ? '' : encodeParams(params);
-  const fast = fastPrepare(s);
-  if (fast !== null) {
-    if (!enc) return fast;
-    const joined = `${fast}${fast.includes('?') ? '&' : '?'}${enc}`;
-    // Pairs come out of encodeParams already quoted; a raw string still needs re-quoting.
-    return typeof params === 'string' ? requoteUri(joined) : joined;
+  const fast = fastPrepare(s, enc, params, withTarget);
+  if (fast !== null) return fast;
+  const out = slowPrepare(s, enc);
+  if (!withTarget) return { url: out, target: null };
+  // Requoting rewrites the pieces, so the value is the pool's parse of the final string, once,
+  // here; one the pool refuses is left to be refused at send, as it always was.
+  let target: RequestTarget | null = null;
+  try {
+    target = parseTarget(out);
+  } catch {
+    // Left null: the first read parses again and requestTarget() raises the error at send.
   }
-  return slowPrepare(s, enc);
+  return { url: out, target };
 }
 
 function slowPrepare(url: string, enc: string): string {
