@@ -301,7 +301,6 @@ export class HTTPAdapter extends BaseAdapter {
           timeout,
           context,
           options.maxResponseSize,
-          onUploadProgress !== undefined,
         );
         if (onUploadProgress) upload = countUpload(request, urlopenOptions, onUploadProgress);
         raw = await pool.urlopen(request.method!, url, urlopenOptions);
@@ -341,7 +340,6 @@ export class HTTPAdapter extends BaseAdapter {
     timeout: TimeoutConfig,
     context: CallContext,
     maxResponseSize: number | null | undefined,
-    counted: boolean,
   ): UrlopenOptions {
     const body = request.bodyForSend();
     const options: UrlopenOptions = {
@@ -355,8 +353,8 @@ export class HTTPAdapter extends BaseAdapter {
         maxResponseSize === undefined ? this.config.maxResponseSize : maxResponseSize,
     };
     // No body, text or bytes: the pool sends the same value again itself (no closure per call);
-    // a counted upload is a stream, so it keeps its rewind.
-    if ((counted || !isPlainBody(body)) && request.bodyIsReplayable) {
+    // (a counted upload sets its own rewind: countUpload).
+    if (!isPlainBody(body) && request.bodyIsReplayable) {
       options.rewindBody = () => request.bodyForSend();
     }
     if (context !== CallContext.NONE) options.context = context;
@@ -418,8 +416,10 @@ function countUpload(
   const reporter = new ProgressReporter(callback);
   const total = byteCount(request.headers.get('Content-Length'));
   options.body = countedUpload(options.body, total, reporter);
-  const rewind = options.rewindBody;
-  if (rewind !== undefined) options.rewindBody = () => countedUpload(rewind(), total, reporter);
+  // Counted, the body is a stream: a retry needs it made again (plain bodies have no rewind yet).
+  if (request.bodyIsReplayable) {
+    options.rewindBody = () => countedUpload(request.bodyForSend(), total, reporter);
+  }
   return reporter;
 }
 
