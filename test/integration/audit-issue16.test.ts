@@ -44,6 +44,9 @@ before(async () => {
     } else if (req.url === '/sse-long-retry') {
       res.writeHead(200, SSE);
       res.end('retry: 999999999999\ndata: a\n\n');
+    } else if (req.url === '/see-other') {
+      res.writeHead(303, { Location: '/echo', 'Content-Length': '0' });
+      res.end();
     } else {
       res.writeHead(200, { 'Content-Type': 'text/plain' });
       res.end(String(record.body.length));
@@ -120,6 +123,40 @@ describe('upload progress for every body kind', () => {
       await assertProgress(up.calls, sent, what);
     });
   }
+});
+
+test('upload progress of a request without a body: one call, its final count 0 of 0', async () => {
+  await using s = new Session();
+  s.trustEnv = false;
+  const calls: [string, Progress[]][] = [];
+  for (const [what, send] of [
+    ['GET', (fn: (p: Progress) => void) => s.get(`${srv.url}/echo`, { onUploadProgress: fn })],
+    ['HEAD', (fn: (p: Progress) => void) => s.head(`${srv.url}/echo`, { onUploadProgress: fn })],
+    [
+      'an empty body',
+      (fn: (p: Progress) => void) =>
+        s.post(`${srv.url}/echo`, { data: Buffer.alloc(0), onUploadProgress: fn }),
+    ],
+  ] as const) {
+    const up = recorder();
+    await send(up.fn);
+    calls.push([what, up.calls]);
+  }
+  for (const [what, seen] of calls)
+    assert.deepEqual(seen, [{ transferred: 0, total: 0 }], `${what}: a bar that ends`);
+});
+
+test('upload progress through a 303: the POST body counted, the bodyless GET never goes back', async () => {
+  await using s = new Session();
+  s.trustEnv = false;
+  const up = recorder();
+  const r = await s.post(`${srv.url}/see-other`, {
+    data: Buffer.alloc(100_000, 1),
+    onUploadProgress: up.fn,
+  });
+  assert.equal(r.request.method, 'GET');
+  assert.equal(r.history.length, 1);
+  await assertProgress(up.calls, 100_000, '303');
 });
 
 test('download progress: no call once a call failed mid-body', async () => {
