@@ -8,6 +8,9 @@
  */
 import assert from 'node:assert/strict';
 import diagnostics from 'node:diagnostics_channel';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,10 +18,12 @@ import type { Progress } from '../../src/adapters/progress.js';
 import {
   ChunkedEncodingError,
   HTTPAdapter,
+  type RequestRedirectMessage,
   type RequestRetryMessage,
   Retry,
   Session,
 } from '../../src/index.js';
+import { fileFromPath } from '../../src/models/body.js';
 import { REAL_CLOCK, type RetryClock } from '../../src/retry.js';
 import { startRawPeer, startServer, type TestServer } from '../helpers/server.js';
 import { startUnixServer } from '../helpers/unix-server.js';
@@ -44,6 +49,12 @@ before(async () => {
     } else if (req.url === '/sse-long-retry') {
       res.writeHead(200, SSE);
       res.end('retry: 999999999999\ndata: a\n\n');
+    } else if (req.url === '/sse-echo') {
+      res.writeHead(200, SSE);
+      res.end(`data: ${record.body.length}\n\n`);
+    } else if (req.url === '/to-secret') {
+      res.writeHead(302, { Location: `http://user:s3cret@127.0.0.1:${srv.port}/echo` });
+      res.end();
     } else if (req.url === '/see-other') {
       res.writeHead(303, { Location: '/echo', 'Content-Length': '0' });
       res.end();
@@ -299,4 +310,51 @@ test('diagnostics: the retry of a try that failed with an error carries it, stat
   assert.ok(retries[0]!.error instanceof Error, String(retries[0]!.error));
   assert.equal(retries[0]!.method, 'GET');
   assert.equal(retries[0]!.url, `${peer.url}/x`);
+});
+
+test('Session.events: a multipart body from disk is built again and re-sent on each reconnection', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rts-audit-'));
+  const path = join(dir, 'prompt.txt');
+  writeFileSync(path, 'p'.repeat(1000));
+  await using s = new Session();
+  s.trustEnv = false;
+  const before = srv.requests.length;
+  try {
+    const clock = {
+      now: REAL_CLOCK.now,
+      sleep: (_ms: number, signal?: AbortSignal) => REAL_CLOCK.sleep(1, signal),
+    };
+    const sizes: string[] = [];
+    for await (const e of s.events(`${srv.url}/sse-echo`, {
+      method: 'POST',
+      files: { prompt: fileFromPath(path) },
+      retry: new Retry({ total: 3, clock }),
+    })) {
+      sizes.push(e.data);
+      if (sizes.length === 3) break;
+    }
+    assert.equal(srv.requests.length - before, 3);
+    assert.ok(Number(sizes[0]) > 1000, `the whole multipart body: ${sizes[0]}`);
+    assert.deepEqual(new Set(sizes).size, 1, `the same body each time: ${sizes}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('diagnostics: the redirect message redacts credentials in the Location', async () => {
+  const seen: RequestRedirectMessage[] = [];
+  const fn = (m: unknown) => seen.push(m as RequestRedirectMessage);
+  diagnostics.subscribe('requests-ts:request:redirect', fn);
+  await using s = new Session();
+  s.trustEnv = false;
+  try {
+    const r = await s.get(`${srv.url}/to-secret`);
+    assert.equal(r.statusCode, 200);
+  } finally {
+    diagnostics.unsubscribe('requests-ts:request:redirect', fn);
+  }
+  assert.equal(seen.length, 1);
+  assert.equal(seen[0]!.status, 302);
+  assert.doesNotMatch(seen[0]!.location, /s3cret/);
+  assert.match(seen[0]!.location, new RegExp(`127\\.0\\.0\\.1:${srv.port}/echo$`));
 });
