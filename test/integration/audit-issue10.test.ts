@@ -3,16 +3,19 @@
  * are Object.prototype properties (item 3), a refused CONNECT seen through a Session whatever way
  * the proxy frames its page (8), `return` out of `for await` (9), a timeout past a timer's range
  * end to end and bad timeouts before any traffic (10), Expect calls and the LRU of pools (11), a
- * trickling body with `stream: true` (4).
+ * trickling body with `stream: true` (4), and the cache's stored headers and Vary values (3).
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HTTPAdapter, ProxyError, Session } from '../../src/index.js';
+import { CacheAdapter, FileCache, HTTPAdapter, ProxyError, Session } from '../../src/index.js';
 import { startRawPeer, startServer } from '../helpers/server.js';
 
-describe('item 3: request names that are Object.prototype properties', () => {
+describe('item 3: names that are Object.prototype properties, sent and cached', () => {
   test('headers, params, form fields and cookies named __proto__, constructor... are sent as given', async (t) => {
     const srv = await startServer();
     const s = new Session();
@@ -41,6 +44,40 @@ describe('item 3: request names that are Object.prototype properties', () => {
     assert.equal(sent.get('hasownproperty'), 'h', 'a Session header of that name');
     assert.equal(seen.headers.cookie, '__proto__=p; constructor=c; toString=t');
   });
+
+  for (const store of ['MemoryCache', 'FileCache'] as const) {
+    test(`CacheAdapter (${store}): a stored __proto__ header and a Vary naming it`, async (t) => {
+      const peer = await startRawPeer((socket) => {
+        socket.on('data', () => {
+          socket.write(
+            'HTTP/1.1 200 OK\r\nCache-Control: max-age=60\r\nVary: __proto__, constructor\r\n' +
+              '__proto__: b\r\nconstructor: a\r\nContent-Length: 2\r\n\r\nok',
+          );
+        });
+      });
+      const dir = mkdtempSync(join(tmpdir(), 'rts-audit-cache-'));
+      const s = new Session();
+      s.trustEnv = false;
+      s.mount(
+        'http://',
+        new CacheAdapter(store === 'FileCache' ? { store: new FileCache(dir) } : {}),
+      );
+      t.after(async () => {
+        await Promise.all([s.close(), peer.close()]);
+        rmSync(dir, { recursive: true, force: true });
+      });
+      const get = (proto: string) =>
+        s.get(`${peer.url}/`, {
+          headers: JSON.parse(`{"__proto__":"${proto}","constructor":"x"}`),
+        });
+      assert.equal((await get('y')).fromCache, false);
+      const hit = await get('y');
+      assert.equal(hit.fromCache, true);
+      assert.equal(hit.headers.get('__proto__'), 'b', 'the stored header kept');
+      assert.equal(hit.headers.get('constructor'), 'a');
+      assert.equal((await get('w')).fromCache, false, 'Vary: __proto__ tells the two apart');
+    });
+  }
 });
 
 describe('item 8: a refused CONNECT through a Session names the status, however the page is framed', () => {
