@@ -45,7 +45,7 @@ export function prepareHeaders(
     }
   }
   if (!refused && extra === undefined && host === undefined) return headers;
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null); // a header may be named __proto__
   if (headers !== undefined) {
     for (const name in headers) if (!isRefused(name)) out[name] = headers[name]!;
   }

@@ -45,6 +45,33 @@ describe('item 3: names that are Object.prototype properties, sent and cached', 
     assert.equal(seen.headers.cookie, '__proto__=p; constructor=c; toString=t');
   });
 
+  test('a header named __proto__ goes out through an HTTP proxy and with Expect: 100-continue', async (t) => {
+    const srv = await startServer();
+    const s = new Session();
+    s.trustEnv = false;
+    t.after(() => Promise.all([s.close(), srv.close()]));
+    const headers = () => JSON.parse('{"__proto__":"p","constructor":"c"}');
+    const calls: [string, () => Promise<unknown>][] = [
+      // The server takes the absolute-form request as a proxy would, and records it.
+      ['proxied', () => s.get(`${srv.url}/a`, { headers: headers(), proxies: { http: srv.url } })],
+      [
+        'Expect',
+        () =>
+          s.post(`${srv.url}/b`, {
+            headers: { ...headers(), Expect: '100-continue' },
+            data: 'x',
+          }),
+      ],
+    ];
+    for (const [what, call] of calls) {
+      await call();
+      const raw = srv.requests.at(-1)!.rawHeaders;
+      const sent = raw.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase());
+      assert.ok(sent.includes('__proto__'), `${what}: ${raw.join(' | ')}`);
+      assert.equal(raw[raw.findIndex((n) => n.toLowerCase() === '__proto__') + 1], 'p', what);
+    }
+  });
+
   for (const store of ['MemoryCache', 'FileCache'] as const) {
     test(`CacheAdapter (${store}): a stored __proto__ header and a Vary naming it`, async (t) => {
       const peer = await startRawPeer((socket) => {
