@@ -309,7 +309,7 @@ describe('Content-Length beside Transfer-Encoding (RFC 9112 §6.3)', () => {
     t.after(() => Promise.all([s.close(), peer.close()]));
     const lengths = [];
     for (let i = 0; i < 3; i++) {
-      const r = await s.get(`${peer.url}/${i}`);
+      const r = await s.get(`${peer.url}/${i}`, { timeout: { read: 1000 } });
       assert.equal(r.statusCode, 200);
       assert.equal(r.text, 'ok');
       assert.equal(r.headers.get('transfer-encoding'), 'chunked');
@@ -343,7 +343,7 @@ describe('Content-Length beside Transfer-Encoding (RFC 9112 §6.3)', () => {
 describe('a Content-Length that is not a length (urllib3 ignores it)', () => {
   const head = (value: string) => `HTTP/1.1 200 OK\r\nContent-Length: ${value}\r\n\r\n`;
 
-  test('abc, -5, 5 with abc, empty or 0x5: the body is read to the close, the header as sent', async (t) => {
+  test('abc, -5, 5 with abc, empty or 0x5: the body is read to the close, the header as sent', async () => {
     const cases: [string, string][] = [
       [head('abc'), 'abc'],
       [head('-5'), '-5'],
@@ -387,10 +387,10 @@ describe('a Content-Length that is not a length (urllib3 ignores it)', () => {
     const peer = await answeringPeer((_head, i) => answers[i]!);
     const s = sessionWith();
     t.after(() => Promise.all([s.close(), peer.close()]));
-    const notModified = await s.get(`${peer.url}/a`);
+    const notModified = await s.get(`${peer.url}/a`, { timeout: { read: 1000 } });
     assert.equal(notModified.statusCode, 304);
     assert.equal(notModified.headers.get('content-length'), 'abc');
-    const head = await s.head(`${peer.url}/b`);
+    const head = await s.head(`${peer.url}/b`, { timeout: { read: 1000 } });
     assert.equal(head.content.length, 0);
     assert.equal(head.headers.get('content-length'), '-1');
     assert.equal((await s.get(`${peer.url}/c`)).text, 'ok');
@@ -408,7 +408,7 @@ describe('Content-Length values urllib3 reads as numbers', () => {
     t.after(() => Promise.all([s.close(), peer.close()]));
     const reported = [];
     for (let i = 0; i < values.length; i++) {
-      const r = await s.get(`${peer.url}/${i}`);
+      const r = await s.get(`${peer.url}/${i}`, { timeout: { read: 1000 } });
       assert.equal(r.text, 'hello', values[i]);
       reported.push(r.headers.get('content-length'));
     }
@@ -424,7 +424,7 @@ describe('Content-Length values urllib3 reads as numbers', () => {
     const peer = await answeringPeer(() => 'HTTP/1.1 200 OK\r\nContent-Length: 5, -5\r\n\r\nhello');
     const s = sessionWith(new Retry({ total: 3 }));
     t.after(() => Promise.all([s.close(), peer.close()]));
-    await assert.rejects(s.get(`${peer.url}/`), {
+    await assert.rejects(s.get(`${peer.url}/`, { timeout: { read: 1000 } }), {
       name: 'InvalidHeader',
       message: 'Content-Length contained multiple unmatching values (5, -5)',
     });
