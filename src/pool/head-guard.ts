@@ -260,7 +260,9 @@ const INTEGER = /^[+-]?\d+$/;
 
 /** Whether the header line [start, end) has a value of digits only (spaces around them). */
 function isPlain(buf: Buffer, start: number, end: number): boolean {
-  let i = buf.indexOf(58 /* : */, start) + 1;
+  let i = start;
+  while (buf[i] !== 58 /* : */) i++; // the line is a Content-Length field: its colon is there
+  i++;
   while (buf[i] === 32 || buf[i] === 9) i++;
   const first = i;
   while (i < end && buf[i]! >= 48 && buf[i]! <= 57) i++;
