@@ -335,11 +335,12 @@ export class Session extends SessionRedirectMixin {
     let settings: ReturnType<Session['mergeEnvironmentSettings']> | null = null;
     let adapter: BaseAdapter | undefined;
     const outer = this.#callEnv;
-    // A plain call (no proxies given, our merge): only the environment its first request uses
-    // is read now (see #quickSettings).
+    // A plain call (no proxies given, our merge and send): only the environment its first
+    // request uses is read now (see #quickSettings).
     const quick =
       this.trustEnv &&
       this.mergeEnvironmentSettings === MERGE_ENVIRONMENT_SETTINGS &&
+      this.send === SEND &&
       !hasEntries(options.proxies) &&
       !hasEntries(this.proxies)
         ? schemeOf(req.url)
@@ -625,6 +626,8 @@ export class Session extends SessionRedirectMixin {
 installSessionView(Session);
 
 const MERGE_ENVIRONMENT_SETTINGS = Session.prototype.mergeEnvironmentSettings;
+/** An override of send might not pass a quick call's marks on: it gets every setting up front. */
+const SEND = Session.prototype.send;
 
 /** Where a quick call (Session#prepareCall) keeps its adapter and its own `verify` for send. */
 const QUICK_ADAPTER = Symbol('quickAdapter');

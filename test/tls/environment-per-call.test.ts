@@ -5,7 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { refreshEnvironment, type SendOptions, Session } from '../../src/index.js';
+import {
+  type PreparedRequest,
+  refreshEnvironment,
+  type SendOptions,
+  Session,
+  type SessionSendOptions,
+} from '../../src/index.js';
 import { certs, startHttpsServer, type TestHttpsServer } from '../helpers/certs.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
@@ -84,6 +90,29 @@ describe('the environment of a call, read as its requests need it', () => {
       const merged = s.mergeEnvironmentSettings(`${plain.url}/`, null, null, null, null);
       assert.equal(merged.verify, '/tmp/ca-set-before-the-call.pem');
       assert.equal(merged.proxies['https'], 'http://127.0.0.1:9');
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('an override of send that passes its own options gets the whole environment up front', async () => {
+    unset();
+    class Relay extends Session {
+      override send(request: PreparedRequest, options: SessionSendOptions = {}) {
+        const own: Record<string, unknown> = {};
+        for (const key of ['stream', 'timeout', 'verify', 'cert', 'proxies', 'allowRedirects']) {
+          const value = (options as Record<string, unknown>)[key];
+          if (value !== undefined) own[key] = value;
+        }
+        return super.send(request, own as SessionSendOptions);
+      }
+    }
+    const s = new Relay();
+    try {
+      assert.equal((await s.get(`${plain.url}/`)).statusCode, 200);
+      process.env['REQUESTS_CA_BUNDLE'] = certs().caFile;
+      const r = await s.get(`${plain.url}/to-https`);
+      assert.equal(r.url, `${tlsServer.url}/landed`);
     } finally {
       await s.close();
     }
