@@ -304,6 +304,7 @@ export class HTTPAdapter extends BaseAdapter {
         );
         if (onUploadProgress) upload = countUpload(request, urlopenOptions, onUploadProgress);
         raw = await pool.urlopen(request.method!, url, urlopenOptions);
+        upload?.sent();
       } catch (err) {
         throw translatePoolError(err, { request });
       }
@@ -424,10 +425,12 @@ function countUpload(
   }
   const reporter = new ProgressReporter(callback);
   const total = byteCount(request.headers.get('Content-Length'));
-  options.body = countedUpload(options.body, total, reporter);
-  // Counted, the body is a stream: a retry needs it made again (plain bodies have no rewind yet).
-  if (request.bodyIsReplayable) {
-    options.rewindBody = () => countedUpload(request.bodyForSend(), total, reporter);
+  const given = options.body;
+  const gated = /100-continue/i.test(request.headers.get('Expect') ?? '');
+  options.body = countedUpload(given, total, reporter, gated);
+  // A body counted as a stream needs making again for a retry (a plain one is sent again as is).
+  if (options.body !== given && request.bodyIsReplayable) {
+    options.rewindBody = () => countedUpload(request.bodyForSend(), total, reporter, gated);
   }
   return reporter;
 }
