@@ -10,6 +10,7 @@ import { ConnectionPool } from '../../src/pool/connection-pool.js';
 import { TimeoutConfig } from '../../src/timeout.js';
 import { certs, startHttpsServer } from '../helpers/certs.js';
 import { type H2Stream, startH2Server, trustingTls } from '../helpers/h2-server.js';
+import { waitFor } from '../helpers/wait.js';
 
 /** Holds every answer until `count` streams are open, so they are provably concurrent. */
 function gate(count: () => number, want: number) {
@@ -151,7 +152,7 @@ describe('HTTP/2 multiplexing', () => {
     try {
       await p.urlopen('GET', '/');
       assert.equal(p.stats.free, 1);
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      await waitFor(() => p.stats.connected === 0, { within: 2_000 }); // the default is 4 s
       assert.equal(p.stats.connected, 0, 'closed once idle for keepAliveTimeout');
       await p.urlopen('GET', '/');
       assert.equal(srv.sessions(), 2);

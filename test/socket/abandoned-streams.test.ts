@@ -54,7 +54,7 @@ async function holdingPeer(): Promise<Peer> {
       return state.closed;
     },
     close: raw.close,
-    async closedAtLeast(n, ms = 3_000) {
+    async closedAtLeast(n, ms = 10_000) {
       const until = Date.now() + ms;
       while (state.closed < n && Date.now() < until) {
         gc();
@@ -150,13 +150,15 @@ describe('close() closes busy connections', () => {
   });
 
   test('HTTPAdapter.close(): a call waiting for its headers fails with ConnectionError', async () => {
-    const raw = await startRawPeer(() => {}); // accepts, never answers
+    let asked!: () => void;
+    const requestSent = new Promise<void>((resolve) => (asked = resolve));
+    const raw = await startRawPeer((socket) => socket.once('data', () => asked())); // never answers
     const adapter = new HTTPAdapter();
     const s = new Session();
     s.mount('http://', adapter);
     try {
       const call = s.get(raw.url, { timeout: { read: 10_000 } });
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await requestSent; // waiting for its headers, not still connecting
       await adapter.close();
       await assert.rejects(call, ConnectionError);
     } finally {
