@@ -179,13 +179,21 @@ describe('close() closes busy connections', () => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
+    // Two bounds: starting (tsx compiling src/ under a loaded CI machine took over 10 s), then,
+    // from the moment close() returned, exiting: only the second is what the test is about.
     let out = '';
+    let closed = false;
+    let killer = setTimeout(() => child.kill(), 120_000);
     child.stdout.on('data', (c) => {
       out += c;
+      if (closed || !out.includes('closed')) return;
+      closed = true;
+      clearTimeout(killer);
+      killer = setTimeout(() => child.kill(), 10_000);
     });
-    const killer = setTimeout(() => child.kill(), 10_000);
     try {
       const [exitCode, signal] = await once(child, 'exit');
+      assert.ok(closed, `the child never got through close(): ${out}`);
       assert.equal(signal, null, 'the child had to be killed: close() left it hanging');
       assert.equal(exitCode, 0);
       assert.match(out, /closed 200/);
