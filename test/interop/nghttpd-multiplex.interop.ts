@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { HTTPAdapter, Session } from '../../src/index.js';
 import { certs } from '../helpers/certs.js';
-import { curl, type Daemon, freePort, startDaemon, tempDir } from './daemons.js';
+import { type Daemon, freePort, startDaemon, tempDir } from './daemons.js';
 
 let daemon: Daemon;
 let base = '';
