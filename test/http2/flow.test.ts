@@ -46,6 +46,7 @@ describe('HTTP/2 flow control and limits', () => {
       // Not reading: the server must stall after the flow-control windows and buffers fill.
       // Filling them takes longer on a loaded machine, so wait for `written` to hold still for
       // 300 ms (bounded); a server that never pauses writes all of SIZE, caught just below.
+      await new Promise((resolve) => setTimeout(resolve, 400));
       let stalled = -1;
       for (let i = 0; i < 40 && written !== stalled; i++) {
         stalled = written;
