@@ -130,7 +130,12 @@ describe('HTTP/2 multiplexing', () => {
     try {
       const hung = [p.urlopen('GET', '/a'), p.urlopen('GET', '/b')];
       for (const h of hung) h.catch(() => {});
-      const third = p.urlopen('GET', '/c', { timeout: new TimeoutConfig({ pool: 200 }) });
+      // Taken once the connection is up: a loaded machine took longer than the pool timeout to
+      // connect, and the third call then timed out waiting for the connection, not a stream.
+      await waitFor(() => p.stats.streams === 2);
+      // A read timeout so that a third stream, wrongly opened, fails instead of hanging.
+      const timeout = new TimeoutConfig({ pool: 200, read: 5_000 });
+      const third = p.urlopen('GET', '/c', { timeout });
       await assert.rejects(third, EmptyPoolError);
       assert.equal(p.stats.streams, 2);
       assert.equal(srv.sessions(), 1);
