@@ -105,6 +105,7 @@ export type { CacheStore, MemoryCacheOptions } from './adapters/cache/store.js';
 export type { CacheAdapterOptions } from './adapters/cache-adapter.js';
 export type { HTTPAdapterOptions } from './adapters/http-adapter.js';
 export type { MockAdapterOptions, MockRoute } from './adapters/mock-adapter.js';
+export type { Progress, ProgressCallback } from './adapters/progress.js';
 export type { AuthInput } from './auth.js';
 export * from './errors.js';
 export type { HooksInput, ResponseHook } from './hooks.js';

@@ -289,7 +289,7 @@ function withValidators(request: PreparedRequest, entry: CachedResponse): Prepar
 
 function rawHeadersOf(r: Response): RawHeaders {
   if (r.raw !== null) return r.raw.headers;
-  const out: RawHeaders = {};
+  const out: RawHeaders = Object.create(null); // a field may be named __proto__
   for (const [name, value] of r.headers.lowerItems()) out[name] = value;
   return out;
 }

@@ -405,14 +405,18 @@ const FOLLOWED = new Set([301, 302, 303, 307, 308]);
 
 /**
  * Counts the request body (and any body given again for a retry) as it is sent; its reporter,
- * or null for a request without a body (nothing to report; a rewind gives no body either).
+ * or null for a request without a body, whose one report is its final count, 0 of 0 (so that a
+ * progress bar ends as for any body; a rewind gives no body either).
  */
 function countUpload(
   request: PreparedRequest,
   options: UrlopenOptions,
   callback: ProgressCallback,
 ): ProgressReporter | null {
-  if (options.body == null) return null;
+  if (options.body == null) {
+    callback({ transferred: 0, total: 0 });
+    return null;
+  }
   const reporter = new ProgressReporter(callback);
   const total = byteCount(request.headers.get('Content-Length'));
   options.body = countedUpload(options.body, total, reporter);

@@ -18,6 +18,18 @@ function isRefused(name: string): boolean {
   return candidates?.includes(name.toLowerCase()) === true;
 }
 
+/** `out[name] = value`, a header named `__proto__` included (an assignment would set the prototype). */
+function put(out: Record<string, string>, name: string, value: string): void {
+  if (name === '__proto__') {
+    Object.defineProperty(out, name, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else out[name] = value;
+}
+
 function hasName(headers: Record<string, string>, lower: string): boolean {
   for (const name in headers) {
     if (name.length === lower.length && name.toLowerCase() === lower) return true;
@@ -47,10 +59,10 @@ export function prepareHeaders(
   if (!refused && extra === undefined && host === undefined) return headers;
   const out: Record<string, string> = {};
   if (headers !== undefined) {
-    for (const name in headers) if (!isRefused(name)) out[name] = headers[name]!;
+    for (const name in headers) if (!isRefused(name)) put(out, name, headers[name]!);
   }
   if (extra !== undefined) {
-    for (const name in extra) if (!hasName(out, name.toLowerCase())) out[name] = extra[name]!;
+    for (const name in extra) if (!hasName(out, name.toLowerCase())) put(out, name, extra[name]!);
   }
   if (host !== undefined && !hasName(out, 'host')) out.host = host;
   return out;

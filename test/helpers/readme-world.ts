@@ -101,6 +101,16 @@ function answer(
       res.writeHead(401, { 'WWW-Authenticate': digest.challenge(verdict === 'stale') });
       return void res.end();
     }
+    case '/stream':
+      // An event stream that a reader's loop leaves at its `done` event.
+      res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+      return void res.end(
+        'retry: 1000\nid: 1\nevent: greet\ndata: hello\n\n: a comment\nid: 2\ndata: line one\n' +
+          'data: line two\n\nevent: done\ndata: bye\n\n',
+      );
+    case '/chat':
+      res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8' });
+      return void res.end('data: Hel\n\ndata: lo\n\ndata: [DONE]\n\n');
     case '/upload':
       return json(200, { bytes: rec.body.length });
     case '/big.iso':

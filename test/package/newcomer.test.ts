@@ -126,6 +126,22 @@ const EXPECT: [
     },
   ],
   [
+    "s.events('https://api.example.org/stream')",
+    (seen, where, stdout) => {
+      assert.equal(
+        stdout,
+        'greet 1 "hello"\nmessage 2 "line one\\nline two"\ndone 2 "bye"\nHel\nlo\n[DONE]\n',
+        where,
+      );
+      const stream = seen.filter((r) => r.path === '/stream');
+      assert.equal(stream.length, 1, `${where}: left at done, no reconnection`);
+      assert.equal(stream[0]!.headers.accept, 'text/event-stream', where);
+      const chat = seen.find((r) => r.path === '/chat');
+      assert.equal(chat?.method, 'POST', where);
+      assert.deepEqual(JSON.parse(String(chat?.body)), { prompt: 'hi' }, where);
+    },
+  ],
+  [
     "fileFromPath('./beach.jpg')",
     (seen, where) => {
       const upload = seen.find((r) => r.path === '/upload');

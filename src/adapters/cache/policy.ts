@@ -197,7 +197,7 @@ function staleAllowed(req: Directives, res: Directives, shared: boolean, stalene
 
 /** The stored headers: the response's, without the fields §3.1 excludes. */
 export function storedHeaders(headers: RawHeaders): RawHeaders {
-  const out: RawHeaders = {};
+  const out: RawHeaders = Object.create(null); // a field may be named __proto__
   for (const name of Object.keys(headers)) {
     if (!NOT_STORED.has(name) && headers[name] !== undefined) out[name] = headers[name];
   }
@@ -206,7 +206,7 @@ export function storedHeaders(headers: RawHeaders): RawHeaders {
 
 /** §3.2 / §4.3.4: a 304's headers update the stored ones, Content-Length excepted. */
 export function mergeNotModified(stored: RawHeaders, notModified: RawHeaders): RawHeaders {
-  const out: RawHeaders = { ...stored };
+  const out: RawHeaders = Object.assign(Object.create(null), stored);
   for (const [name, value] of Object.entries(storedHeaders(notModified))) {
     if (name !== 'content-length') out[name] = value;
   }
@@ -218,7 +218,7 @@ export function varyValues(
   vary: string | undefined,
   get: (name: string) => string | undefined,
 ): Record<string, string | null> {
-  const out: Record<string, string | null> = {};
+  const out: Record<string, string | null> = Object.create(null); // Vary may name __proto__
   if (!vary) return out;
   for (const part of vary.split(',')) {
     const name = part.trim().toLowerCase();
