@@ -3,6 +3,7 @@
 // process, so a diagnostics subscription stays in its process. Printed as ratios to plain
 // requests-ts, per round, below the scenario's table.
 import diagnostics from 'node:diagnostics_channel';
+import { POST_JSON } from './nginx.mjs';
 import { median } from './report.mjs';
 
 const SMALL = { path: '/small', bytes: 13 };
@@ -79,9 +80,13 @@ export function observabilityClients(requestsTs) {
     'requests-ts+progress': async (o) => {
       const c = await requestsTs(o);
       const options = { onUploadProgress: noop, onDownloadProgress: noop };
+      // With --post, the upload is counted too: POST_JSON, as the plain client posts it.
+      const post = { ...options, json: POST_JSON };
       return {
         ...c,
-        get: async (path) => (await c.session.get(o.origin + path, options)).content.length,
+        get: o.post
+          ? async (path) => (await c.session.post(o.origin + path, post)).content.length
+          : async (path) => (await c.session.get(o.origin + path, options)).content.length,
       };
     },
     // Subscribed from the start; `leave()` / `enter()` unsubscribe and subscribe again, for a

@@ -9,7 +9,7 @@ import { basicAuthStr } from '../auth.js';
 import { translatePoolError } from '../error-table.js';
 import { ChunkedEncodingError, ContentDecodingError, InvalidProxyURL } from '../errors.js';
 import { type PreparedRequest, requestTarget } from '../models/prepared-request.js';
-import { type Response, releaseWhenCollected } from '../models/response.js';
+import { type Response, readAtOnce, releaseWhenCollected } from '../models/response.js';
 import { CallContext } from '../pool/call-context.js';
 import type { ConnectionPool } from '../pool/connection-pool.js';
 import { PoolManager, type PoolManagerOptions } from '../pool/pool-manager.js';
@@ -304,6 +304,7 @@ export class HTTPAdapter extends BaseAdapter {
         );
         if (onUploadProgress) upload = countUpload(request, urlopenOptions, onUploadProgress);
         raw = await pool.urlopen(request.method!, url, urlopenOptions);
+        upload?.sent();
       } catch (err) {
         throw translatePoolError(err, { request });
       }
@@ -325,7 +326,10 @@ export class HTTPAdapter extends BaseAdapter {
       response.elapsed = performance.now() - start;
       if (stream) releaseWhenCollected(response);
       else {
-        await (response.isRedirect ? readRedirect(response) : response.read());
+        // A body there with the headers is taken without an await (no decoding to fail).
+        if (!readAtOnce(response)) {
+          await (response.isRedirect ? readRedirect(response) : response.read());
+        }
         if (download !== null) download.settled = true;
       }
       return response;
@@ -394,10 +398,12 @@ installView(
   () => '<HTTPAdapter>',
 );
 
-/** `https:`, or `https+unix:` (TLS over a Unix socket). */
+/** `https:`, or `https+unix:` (TLS over a Unix socket), in any case. */
+const HTTPS_SCHEME = /^https(?:\+unix)?:/i;
+
+/** `https:`, or `https+unix:` (TLS over a Unix socket): no lowered copy per call. */
 function isHttps(url: string): boolean {
-  const head = url.slice(0, 11).toLowerCase();
-  return head.startsWith('https:') || head === 'https+unix:';
+  return HTTPS_SCHEME.test(url);
 }
 
 /** The statuses Session follows (REDIRECT_STATI). */
@@ -419,10 +425,12 @@ function countUpload(
   }
   const reporter = new ProgressReporter(callback);
   const total = byteCount(request.headers.get('Content-Length'));
-  options.body = countedUpload(options.body, total, reporter);
-  // Counted, the body is a stream: a retry needs it made again (plain bodies have no rewind yet).
-  if (request.bodyIsReplayable) {
-    options.rewindBody = () => countedUpload(request.bodyForSend(), total, reporter);
+  const given = options.body;
+  const gated = /100-continue/i.test(request.headers.get('Expect') ?? '');
+  options.body = countedUpload(given, total, reporter, gated);
+  // A body counted as a stream needs making again for a retry (a plain one is sent again as is).
+  if (options.body !== given && request.bodyIsReplayable) {
+    options.rewindBody = () => countedUpload(request.bodyForSend(), total, reporter, gated);
   }
   return reporter;
 }

@@ -57,6 +57,18 @@ export class ProgressReporter implements BodyCounter {
     if (!this.settled) this.#callback({ transferred, total });
   }
 
+  /** The size of a body handed to undici whole, reported at {@link sent}; null when sliced. */
+  whole: number | null = null;
+
+  /**
+   * The response head came: a body handed to undici whole was written by then (undici writes a
+   * bytes body with the request head, in one `socket.write`, before it reads any answer).
+   */
+  sent(): void {
+    const whole = this.whole;
+    if (whole !== null) this.report(whole, whole);
+  }
+
   count(transferred: number, done: boolean): void {
     this.report(transferred, done ? transferred : this.#total);
   }
@@ -67,17 +79,32 @@ const UPLOAD_SLICE = 64 * 1024;
 
 /**
  * `body` counted as the connection pulls it (a chunk is counted once the next one is asked for,
- * i.e. once it was written). Bytes and strings are handed out in 64 KiB slices; the caller keeps
- * Content-Length, so the framing does not change. `total` is the Content-Length, else null.
+ * i.e. once it was written). Bytes and strings of more than one 64 KiB slice are handed out in
+ * slices; the caller keeps Content-Length, so the framing does not change. `total` is the
+ * Content-Length, else null.
+ *
+ * Bytes and strings of one slice at most stay as they are, on undici's fast path for them (an
+ * iterable body costs a generator and undici's async writer per request): reported as 0 now and
+ * whole at {@link ProgressReporter.sent}. Unless `gated`: an `Expect: 100-continue` request may
+ * be answered before its body goes, so only what is pulled counts.
  */
 export function countedUpload(
   body: PoolBody,
   total: number | null,
   reporter: ProgressReporter,
+  gated = false,
 ): PoolBody {
   if (body === null) return null;
-  if (typeof body === 'string') body = Buffer.from(body);
-  if (body instanceof Uint8Array) return countChunks(slices(body), total ?? body.length, reporter);
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    const size = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+    if (size <= UPLOAD_SLICE && !gated) {
+      reporter.whole = size;
+      reporter.report(0, size);
+      return body;
+    }
+    const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+    return countChunks(slices(bytes), total ?? size, reporter);
+  }
   return countChunks(body as AsyncIterable<Uint8Array | string>, total, reporter);
 }
 

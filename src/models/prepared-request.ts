@@ -140,6 +140,7 @@ const URL_UNSAFE_BYTES = /[\t\n\r]/;
 
 // Set by PreparedRequest's static block: reads the private memo for requestTarget() below.
 let targetOf: (request: PreparedRequest) => RequestTarget | null;
+let adoptTarget: (request: PreparedRequest, url: string, target: RequestTarget | null) => void;
 
 /**
  * The prepared request. Build it with `new Request(...).prepare()` or `Session.prepareRequest`;
@@ -162,6 +163,11 @@ export class PreparedRequest {
 
   static {
     targetOf = (request) => request.#parsedUrl();
+    adoptTarget = (request, url, target) => {
+      request.url = url;
+      request.#targetUrl = url;
+      request.#target = target;
+    };
   }
 
   /** The memoised parse of `url`; null for no URL or one that is not http(s) or http(s)+unix. */
@@ -450,6 +456,18 @@ function parsedOrNull(url: string): RequestTarget | null {
  */
 export function requestTarget(request: PreparedRequest): RequestTarget {
   return targetOf(request) ?? parseUrl(request.url ?? '');
+}
+
+/**
+ * Sets `request.url` with the pool's value of it already made (`null`: the pool refuses that URL),
+ * so that reading it parses nothing: a redirect hop, whose Location check made the value.
+ */
+export function setUrlWithTarget(
+  request: PreparedRequest,
+  url: string,
+  target: RequestTarget | null,
+): void {
+  adoptTarget(request, url, target);
 }
 
 /** {@link requestTarget}, or null for no URL or one the pool cannot send (`ftp:`, `mailto:`). */

@@ -55,6 +55,11 @@ const NOT_READ =
   'Call `await response.read()` first (then `content`, `text` and `json()` work), or iterate it ' +
   'with `iterContent()` / `iterLines()`.';
 
+// Set by Response's static block: the body when it is at hand (see bodyAtHand below), and read()
+// when it needs no I/O (see readAtOnce below).
+let loadedOf: (response: Response) => Uint8Array | null;
+let readNowOf: (response: Response) => boolean;
+
 /**
  * A server's response to a request.
  * @example
@@ -90,6 +95,11 @@ export class Response {
   #headers: CaseInsensitiveDict<string> | null = null;
   #cookies: RequestsCookieJar | null = null;
   #content: Uint8Array | null = null;
+
+  static {
+    loadedOf = (response) => (#content in response ? response.#loaded() : null);
+    readNowOf = (response) => #content in response && response.#readNow();
+  }
   /** The body was read to its end by an iteration, or is held in #content. */
   #consumed = false;
   #body: AsyncIterator<Uint8Array> | null = null;
@@ -230,31 +240,47 @@ export class Response {
         }),
       );
     }
-    this.#reading ??= this.#readRest();
+    this.#reading ??= this.#body === null ? this.#readWhole() : this.#readRest();
     return this.#reading;
   }
 
-  async #readRest(): Promise<Uint8Array> {
-    const raw = this.raw as RawResponse;
-    let data: Uint8Array;
-    if (this.#body === null) {
-      data = await this.#guard(raw.read());
-    } else {
-      // After a partial iteration: what it took from the wire and did not hand out comes first.
-      const parts: Uint8Array[] = this.#pieces?.takeRest() ?? [];
-      for (let c = await this.#nextChunk(); c !== null; c = await this.#nextChunk()) parts.push(c);
-      data = parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts);
-    }
+  /** What read() does when the raw response has the whole body at hand; false if it has not. */
+  #readNow(): boolean {
+    if (this.#loaded() !== null) return true;
+    if (this.#consumed || this.#reading !== null || this.#body !== null) return false;
+    const raw = this.raw as RawResponse & { readNow?(): Uint8Array | null };
+    const data = typeof raw.readNow === 'function' ? raw.readNow() : null;
+    if (data === null) return false;
     this.content = data;
-    return data;
+    return true;
   }
 
-  async #guard<T>(promise: Promise<T>): Promise<T> {
+  /** The whole body, nothing of it read yet: the raw response's read, kept (no async frame). */
+  #readWhole(): Promise<Uint8Array> {
+    let read: Promise<Uint8Array>;
     try {
-      return await promise;
+      read = (this.raw as RawResponse).read();
     } catch (err) {
-      throw translatePoolError(err, { request: this.request, response: this, streaming: true });
+      return Promise.reject(err);
     }
+    return read.then(
+      (data) => {
+        this.content = data;
+        return data;
+      },
+      (err: unknown) => {
+        throw translatePoolError(err, { request: this.request, response: this, streaming: true });
+      },
+    );
+  }
+
+  /** The rest after a partial iteration: what it took from the wire and did not hand out first. */
+  async #readRest(): Promise<Uint8Array> {
+    const parts: Uint8Array[] = this.#pieces?.takeRest() ?? [];
+    for (let c = await this.#nextChunk(); c !== null; c = await this.#nextChunk()) parts.push(c);
+    const data = parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts);
+    this.content = data;
+    return data;
   }
 
   /** The next decoded body chunk from the wire, null at the end. */
@@ -496,6 +522,22 @@ function closeRaw(raw: RawResponse): void {
  * releases its connection: when it is garbage-collected its raw body is closed, which closes
  * the connection it holds. A body read to its end or closed before makes this a no-op.
  */
+/**
+ * Whether `response.read()` would give the body without I/O (an adapter read it already): then
+ * a caller that only needs it read has nothing to wait for. Internal: not exported from the index.
+ */
+export function bodyAtHand(response: Response): boolean {
+  return loadedOf(response) !== null;
+}
+
+/**
+ * `response.read()` done at once when the raw response has the whole body at hand (no promise,
+ * nothing to wait for); false when it must be awaited. Internal: not exported from the index.
+ */
+export function readAtOnce(response: Response): boolean {
+  return readNowOf(response);
+}
+
 export function releaseWhenCollected(response: Response): void {
   const raw = response.raw;
   if (raw !== null && !raw.closed) abandoned.register(response, raw);

@@ -15,11 +15,11 @@ import {
   PooledConnection,
   type SharedConnect,
 } from './connection.js';
-import { defaultConnectorFactory, guardConnect } from './connector.js';
+import { defaultConnectorFactory, guardConnect, scopedConnectorFactory } from './connector.js';
 import { type ContinueRequest, DEFAULT_EXPECT_CONTINUE_TIMEOUT } from './continue-phase.js';
 import { connectionCreated, connectionDiscarded } from './diagnostics.js';
 import { Exchange, type ExchangeOwner } from './exchange.js';
-import { parseUrl, pathOf, type RequestTarget } from './parse-url.js';
+import { parseUrl, pathOf, type RequestTarget, unscopedHost } from './parse-url.js';
 import { checkMethod, expectLine, prepareHeaders } from './request-headers.js';
 import { now } from './timings.js';
 import type {
@@ -153,9 +153,11 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
     this.tls = options.tls ?? null;
     this.proxy = options.proxy ?? null;
     this.socketPath = options.socketPath ?? null;
-    this.#origin = `${scheme}://${host}:${port}`;
+    // An IPv6 zone ID stays out of undici's origin and the Host header (scopedConnectorFactory).
+    const bare = unscopedHost(host);
+    this.#origin = `${scheme}://${bare}:${port}`;
     const isDefault = port === (scheme === 'https' ? 443 : 80);
-    this.#authority = isDefault ? host : `${host}:${port}`;
+    this.#authority = isDefault ? bare : `${bare}:${port}`;
     const kind = scheme === 'https' ? 'HTTPS' : 'HTTP';
     if (this.socketPath === null) {
       this.key = options.key ?? this.#origin;
@@ -186,7 +188,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
     this.#connectorFactory =
       options.connectorFactory ??
       (this.socketPath === null
-        ? defaultConnectorFactory(tls, this.#http2)
+        ? scopedConnectorFactory(defaultConnectorFactory(tls, this.#http2), host)
         : unixConnectorFactory(
             this.socketPath,
             scheme === 'https' ? (tls ?? VERIFY) : null,

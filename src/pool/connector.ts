@@ -20,6 +20,20 @@ export function defaultConnectorFactory(tls: TlsSettings | null, http2: boolean)
 }
 
 /**
+ * `factory` for a pool whose host has an IPv6 zone ID (`[fe80::1%eth0]`): undici's origin cannot
+ * hold the zone (a WHATWG URL has none), so each connect is given the scoped address back. Any
+ * other host gets `factory` itself.
+ */
+export function scopedConnectorFactory(factory: ConnectorFactory, host: string): ConnectorFactory {
+  if (host.charCodeAt(0) !== 91 /* [ */ || !host.includes('%')) return factory;
+  const hostname = host.slice(1, -1);
+  return (opts) => {
+    const connect = factory(opts);
+    return (options, callback) => connect({ ...options, hostname }, callback);
+  };
+}
+
+/**
  * Holds any connector to the connect timeout, including one that ignores it: past it the request
  * fails with ConnectTimeoutError, and a socket that still comes is closed.
  */

@@ -10,7 +10,10 @@ import { redactUrl } from '../_internal/redact.js';
 export interface RequestTarget {
   /** The protocol spoken, lower case: `http` for `http+unix:` too, `https` for `https+unix:`. */
   readonly scheme: 'http' | 'https';
-  /** Lower case; an IPv6 address keeps its brackets. `localhost` for a Unix socket. */
+  /**
+   * Lower case; an IPv6 address keeps its brackets, and its zone ID as written after a `%`
+   * (`[fe80::1%eth0]`, from `[fe80::1%25eth0]`). `localhost` for a Unix socket.
+   */
   readonly host: string;
   /** The given port, else 80 or 443. */
   readonly port: number;
@@ -141,9 +144,62 @@ export function parseUrl(url: string): RequestTarget {
   }
   const [rawHost, port] = splitHostPort(url, hostport, scheme);
   if (rawHost === '') fail(url, 'no host specified.');
+  if (rawHost[0] === '[') {
+    const zone = rawHost.indexOf('%');
+    if (zone !== -1) return scopedTarget(url, scheme, rawHost, zone, port, path, userinfo);
+    return tcpTarget(scheme, rawHost.toLowerCase(), port, path, userinfo);
+  }
   const host = rawHost.toLowerCase();
-  if (host[0] !== '[' && BAD_HOST.test(host)) fail(url, `the host '${rawHost}' is not valid.`);
+  if (BAD_HOST.test(host)) fail(url, `the host '${rawHost}' is not valid.`);
   return tcpTarget(scheme, host, port, path, userinfo);
+}
+
+/** What a zone ID may hold (RFC 6874 §2: unreserved characters and percent-escapes). */
+const ZONE_ID = /^(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})+$/;
+
+/**
+ * The target of an IPv6 address with a zone ID (`[fe80::1%25eth0]`, RFC 6874), as urllib3's
+ * parse_url reads it: the address lower case, the zone ID as written (an interface name: Linux's
+ * are case-sensitive), its `%25` separator unescaped (`[fe80::1%eth0]`, RFC 4007's form, the one
+ * a socket connects to). The Host header leaves the zone out, as Python's http.client does; `url`
+ * keeps it in its URL form.
+ */
+function scopedTarget(
+  url: string,
+  scheme: 'http' | 'https',
+  rawHost: string,
+  percent: number,
+  port: number,
+  path: string,
+  userinfo: string | null,
+): RequestTarget {
+  const address = rawHost.slice(1, percent).toLowerCase();
+  let zone = rawHost.slice(percent + 1, -1);
+  // urllib3 takes a bare '%' too; a zone ID of '25' alone has no '%25' before it.
+  if (zone.startsWith('25') && zone !== '25') zone = zone.slice(2);
+  if (!ZONE_ID.test(zone)) fail(url, `the IPv6 zone ID '${zone}' is not valid.`);
+  const bare = `[${address}]`;
+  const suffix = port === (scheme === 'https' ? 443 : 80) ? '' : `:${port}`;
+  return {
+    scheme,
+    host: `[${address}%${zone}]`,
+    port,
+    socketPath: null,
+    authority: `${bare}${suffix}`,
+    path,
+    url: `${scheme}://[${address}%25${zone}]${suffix}${path}`,
+    userinfo,
+  };
+}
+
+/**
+ * A pool host without its IPv6 zone ID (`[fe80::1%eth0]` → `[fe80::1]`): what undici's origin
+ * (a WHATWG URL, which has no zone IDs) and the Host header hold. Any other host as it is.
+ */
+export function unscopedHost(host: string): string {
+  if (host.charCodeAt(0) !== 91 /* [ */) return host;
+  const percent = host.indexOf('%');
+  return percent === -1 ? host : `${host.slice(0, percent)}]`;
 }
 
 /**

@@ -245,11 +245,7 @@ export class PoolResponse implements RawResponse, AsyncIterator<Uint8Array> {
     if (this.data !== null) return EMPTY;
     const counter = this.#counter;
     const source = this.#decodedStream(); // stream() without the counting: counted here
-    if (source === this && this.#state === ENDED) {
-      const whole = this.#takeQueued();
-      counter?.count((this.#handedOn += whole.length), true);
-      return whole;
-    }
+    if (source === this && this.#state === ENDED) return this.#takeWhole();
     const chunks: Uint8Array[] = [];
     let size = 0;
     for await (const chunk of source) {
@@ -262,6 +258,22 @@ export class PoolResponse implements RawResponse, AsyncIterator<Uint8Array> {
       chunks.length === 1 ? chunks[0]! : chunks.length === 0 ? EMPTY : concat(chunks, size);
     this.data = data;
     return data;
+  }
+
+  /**
+   * `read()` when it has nothing to wait for: the whole body arrived and needs no decoding or
+   * size check (the common case of a small body, there with the headers), taken and kept as
+   * `data` without a promise; else null (and nothing is read).
+   */
+  readNow(): Uint8Array | null {
+    if (this.data !== null || this.#state !== ENDED || this.#decodedStream() !== this) return null;
+    return this.#takeWhole();
+  }
+
+  #takeWhole(): Uint8Array {
+    const whole = this.#takeQueued();
+    this.#counter?.count((this.#handedOn += whole.length), true);
+    return whole;
   }
 
   /** The common case: the whole (identity) body arrived with the headers; no promise per chunk. */

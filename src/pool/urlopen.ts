@@ -107,20 +107,67 @@ async function endAfter(context: CallContext, call: Promise<RawResponse>): Promi
 
 const NO_REDIRECT = Object.freeze({ redirect: false });
 
-/** urllib3's urlopen recursion, as a loop. */
-async function retryLoop(pool: CallPool, call: Call): Promise<RawResponse> {
+/**
+ * urllib3's urlopen recursion. The common call (a connection at hand, the body not preloaded, no
+ * attempt subscriber) makes its first try here without an async frame, and returns the response
+ * when its status is not retried; anything else goes on in {@link tries}, from that first try.
+ */
+function retryLoop(pool: CallPool, call: Call): Promise<RawResponse> {
+  let retries: Retry;
+  let first: Attempt | Promise<Attempt>;
+  try {
+    retries = Retry.from(call.retries, NO_REDIRECT);
+    call.signal?.throwIfAborted();
+    if (requestAttempt.hasSubscribers || (call.options.preloadContent ?? true)) {
+      return tries(pool, call, retries, null);
+    }
+    first = pool.startExchange(call, call.options.body ?? null, false);
+  } catch (err) {
+    // Before the first try: as the loop's own throw; a try that failed to start: the loop's.
+    if (retries! === undefined || call.signal?.aborted) return Promise.reject(err);
+    return tries(pool, call, retries, Promise.reject(err));
+  }
+  if (first instanceof Promise) return tries(pool, call, retries, first);
+  const exchange = first;
+  return exchange.promise.then(
+    (response) => {
+      if (
+        !retries.isRetry(call.method, response.status, Boolean(response.headers['retry-after']))
+      ) {
+        response.retries = retries;
+        return response;
+      }
+      return tries(pool, call, retries, exchange);
+    },
+    () => tries(pool, call, retries, exchange),
+  );
+}
+
+/**
+ * The Retry loop. `first`, when given, is the first try already started (or its start's
+ * rejection): the loop takes it up from there.
+ */
+async function tries(
+  pool: CallPool,
+  call: Call,
+  initial: Retry,
+  first: Attempt | Promise<Attempt> | null,
+): Promise<RawResponse> {
   const { method, url, signal, options } = call;
-  let retries = Retry.from(call.retries, NO_REDIRECT);
+  let retries = initial;
   let body: PoolBody = options.body ?? null;
   let freeRetry = true;
   let unprocessed = 0;
   for (let attempt = 0; ; attempt++) {
-    signal?.throwIfAborted();
-    if (requestAttempt.hasSubscribers) publishAttempt(pool, call, attempt + 1);
+    if (attempt > 0 || first === null) {
+      signal?.throwIfAborted();
+      if (requestAttempt.hasSubscribers) publishAttempt(pool, call, attempt + 1);
+    }
     let exchange: Attempt | null = null;
     let response: PoolResponse;
     try {
-      const started = pool.startExchange(call, body, attempt > 0);
+      const started =
+        attempt === 0 && first !== null ? first : pool.startExchange(call, body, attempt > 0);
       exchange = started instanceof Promise ? await started : started;
       response = await exchange.promise;
       if (options.preloadContent ?? true) await preload(response);

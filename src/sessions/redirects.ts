@@ -17,13 +17,14 @@ import {
   type PreparedRequest,
   requestTarget,
   requestTargetOrNull,
+  setUrlWithTarget,
 } from '../models/prepared-request.js';
 import type { Response } from '../models/response.js';
 import { parseUrl as parseTarget, type RequestTarget } from '../pool/parse-url.js';
 import { environment } from '../utils/environment.js';
 import { getNetrcAuth } from '../utils/netrc.js';
 import { getAuthFromUrl, type ProxiesMap, resolveProxies } from '../utils/proxies.js';
-import { prepareUrl, requoteUri, urlsplit } from '../utils/url.js';
+import { checkedUrlTarget, requoteUri, urlsplit } from '../utils/url.js';
 import { joinUrl, parseUrl } from '../utils/url-parse.js';
 import { publishRedirect } from './diagnostics.js';
 
@@ -156,8 +157,9 @@ export abstract class SessionRedirectMixin {
         throw new TooManyRedirects(`Exceeded ${this.maxRedirects} redirects.`, { response });
       }
       response.close();
-      [url, previousFragment] = this.#nextUrl(url, request, response, previousFragment);
-      prepared.url = url;
+      const next = this.#nextUrl(url, request, response, previousFragment);
+      [url, previousFragment] = next;
+      setUrlWithTarget(prepared, url, next[2]);
       checkTarget(prepared, response);
       // A server reached over the network must not steer the request onto a local socket (the
       // Docker daemon's, say); a server on a socket may redirect anywhere. `next` may still name
@@ -198,7 +200,7 @@ export abstract class SessionRedirectMixin {
     request: PreparedRequest,
     response: Response,
     previousFragment: string,
-  ): [string, string] {
+  ): [url: string, fragment: string, target: RequestTarget | null] {
     const base = response.url;
     // requests reads Location through urlparse, which drops every tab, CR and LF (a header value
     // may hold a tab).
@@ -210,8 +212,9 @@ export abstract class SessionRedirectMixin {
     const absolute = /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(location);
     try {
       const url = absolute ? requoteUri(location) : joinUrl(base, requoteUri(location));
-      prepareUrl(url); // a Location that cannot be used is InvalidURL now, not a TypeError later
-      return [url, previousFragment];
+      // A Location that cannot be used is InvalidURL now, not a TypeError later; the check makes
+      // the hop's one parsed value.
+      return [url, previousFragment, checkedUrlTarget(url)];
     } catch (err) {
       const message = err instanceof InvalidURL ? err.message : `Failed to parse: ${location}`;
       throw new InvalidURL(message, { response, cause: err });
@@ -237,9 +240,9 @@ export abstract class SessionRedirectMixin {
 const POOL_SCHEME_RE = /^(?:https?|https?\+unix):/i;
 
 /**
- * Parses the new URL now, the one parse the hop's request keeps, so that a Location the pool
- * cannot use is InvalidURL carrying the redirect, not a failure of the next send. Another scheme
- * is left to getAdapter (InvalidSchema, as requests).
+ * A Location the pool cannot use (the hop's value is null) is InvalidURL carrying the redirect,
+ * not a failure of the next send. Another scheme is left to getAdapter (InvalidSchema, as
+ * requests).
  */
 function checkTarget(prepared: PreparedRequest, response: Response): void {
   if (requestTargetOrNull(prepared) !== null || !POOL_SCHEME_RE.test(prepared.url!)) return;

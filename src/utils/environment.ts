@@ -6,7 +6,9 @@
  * is called. The proxy and CA bundle variables are compared on every call, as requests reads
  * `os.environ` per call (a variable set just before a call is used by it); the others (no_proxy,
  * REQUEST_METHOD, NETRC, HOME) once per turn of the event loop, since each `process.env` read
- * costs a native call. netrc files are looked for at most once a second (utils/netrc.ts).
+ * costs a native call. A Session call compares only those its first request uses
+ * (`environmentForCall`), and the rest when a redirect or a hook needs them (Session.send).
+ * netrc files are looked for at most once a second (utils/netrc.ts).
  */
 import { forgetNetrcFiles, netrcLocations } from './netrc.js';
 import { proxiesFromEnvironment } from './proxies.js';
@@ -29,6 +31,11 @@ const WATCHED = [
   'HOME',
 ] as const;
 const PER_CALL = 8;
+/** The per-call variables (indices into WATCHED) a call to an http URL selects its proxy by. */
+const HTTP_PROXY_VARS = [0, 1, 4, 5] as const;
+/** ... and to an https URL; with the CA variables when its `verify` may be taken from them. */
+const HTTPS_PROXY_VARS = [2, 3, 4, 5] as const;
+const HTTPS_PROXY_AND_CA_VARS = [2, 3, 4, 5, 6, 7] as const;
 
 export interface EnvironmentSnapshot {
   /** A copy of process.env as it was read. */
@@ -73,6 +80,41 @@ export function environment(): EnvironmentSnapshot {
 }
 
 /**
+ * The snapshot, exact for the variables a call to an http(s) URL uses on its way out: the proxy
+ * variables of its scheme and `all`, and the CA variables when `ca` (the once-per-turn ones as
+ * in {@link environment}). The other per-call variables are not compared (each read is a native
+ * call), so `proxies` and `caBundle` may be stale for them: a call that needs them all (a
+ * redirect, a hook) reads them with {@link environment} then.
+ */
+export function environmentForCall(https: boolean, ca: boolean): EnvironmentSnapshot {
+  if (snapshot === null) return environment();
+  const env = process.env;
+  let changed = false;
+  if (!checkedThisTurn) {
+    checkedThisTurn = true;
+    setImmediate(endTurn);
+    for (let i = PER_CALL; i < WATCHED.length; i++) {
+      const value = env[WATCHED[i]!];
+      if (value !== seen[i]) {
+        seen[i] = value;
+        changed = true;
+      }
+    }
+  }
+  const indices = https ? (ca ? HTTPS_PROXY_AND_CA_VARS : HTTPS_PROXY_VARS) : HTTP_PROXY_VARS;
+  for (let k = 0; k < indices.length; k++) {
+    const i = indices[k]!;
+    const value = env[WATCHED[i]!];
+    if (value !== seen[i]) {
+      seen[i] = value;
+      changed = true;
+    }
+  }
+  if (changed) snapshot = read();
+  return snapshot;
+}
+
+/**
  * Forgets the snapshot and what is known of netrc files, so the next request reads the whole
  * environment and the netrc file again.
  */
@@ -84,6 +126,9 @@ export function refreshEnvironment(): void {
 
 function read(): EnvironmentSnapshot {
   const env = { ...process.env };
+  // What was compared is what was read: a variable not compared since (environmentForCall)
+  // is compared against the value this snapshot holds.
+  for (let i = 0; i < WATCHED.length; i++) seen[i] = env[WATCHED[i]!];
   const proxies = proxiesFromEnvironment(env);
   return Object.freeze({
     env: Object.freeze(env),

@@ -273,6 +273,27 @@ function prepare(url: string | URL, params: ParamsInput, withTarget: boolean): P
   return { url: out, target };
 }
 
+/**
+ * Checks an absolute URL as {@link prepareUrl} does (the same errors) and gives the pool's value
+ * of the URL as it is, not of prepareUrl's result: a redirect sends its Location's URL as
+ * requests does (no dot segment removed, no `/` added), and its hop keeps this value. A URL of
+ * the fast path's shape makes it from the regex's groups; another is parsed by the pool once.
+ * `null` when the pool refuses the URL or it is not http(s) (the value `parseUrl` would not give).
+ * @throws {InvalidURL} what prepareUrl throws for it.
+ */
+export function checkedUrlTarget(url: string): RequestTarget | null {
+  // Without params, fastPrepare's target is the pool's parse of `url` itself (both read an
+  // empty path as `/`), and prepareUrl accepts every URL of its shape.
+  const fast = fastPrepare(url, '', undefined, true);
+  if (fast !== null) return fast.target;
+  prepare(url, undefined, false);
+  try {
+    return parseTarget(url);
+  } catch {
+    return null;
+  }
+}
+
 function slowPrepare(url: string, enc: string): string {
   const p = parseUrl(url);
   if (!p.scheme) {

@@ -81,6 +81,9 @@ describe('environment', () => {
     dir = mkdtempSync(join(tmpdir(), 'netrc-'));
     writeFileSync(join(dir, 'netrc'), 'machine 127.0.0.1 login ann password s3cret\n');
     process.env['NETRC'] = join(dir, 'netrc');
+    // NETRC is compared once per turn of the event loop (utils/environment.ts), and this may be
+    // the turn of the previous test's last call: let the next call see it.
+    await new Promise((resolve) => setImmediate(resolve));
   });
   after(async () => {
     if (saved === undefined) delete process.env['NETRC'];

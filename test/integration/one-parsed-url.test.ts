@@ -15,7 +15,7 @@ import {
   Session,
 } from '../../src/index.js';
 import { requestTarget, requestTargetOrNull } from '../../src/models/prepared-request.js';
-import type { RequestTarget } from '../../src/pool/parse-url.js';
+import { parseUrl, parseUrlCount, type RequestTarget } from '../../src/pool/parse-url.js';
 import { startProxy } from '../helpers/proxy.js';
 import { closedPort, echo, type Handler, startServer, type TestServer } from '../helpers/server.js';
 import { startUnixServer, type UnixServer } from '../helpers/unix-server.js';
@@ -128,6 +128,39 @@ describe('the layers read the one value', () => {
       assert.equal(seen[0], requestTarget(r.history[0]!.request!));
       assert.equal(seen[1], requestTarget(r.request!));
       assert.equal(seen[1]!.path, '/end');
+    } finally {
+      await s.close();
+    }
+  });
+
+  test("a hop's request keeps the value its Location check made: one parse at most", async () => {
+    const s = new Session();
+    s.trustEnv = false;
+    const hostless = `http://127.0.0.1:${server.port}`;
+    const locations: Array<[string, string, number]> = [
+      ['/end', `${server.url}/end`, 0],
+      [`${server.url}/abs?q=1`, `${server.url}/abs?q=1`, 0],
+      [hostless, hostless, 0],
+      [`//127.0.0.1:${server.port}/x`, `${server.url}/x`, 0],
+      // Outside the fast path's shape: the pool parses it once, at the check.
+      [`http://Localhost:${server.port}/a b/../c`, `http://Localhost:${server.port}/a%20b/../c`, 1],
+    ];
+    try {
+      for (const [location, url, parses] of locations) {
+        const first = await s.get(`${server.url}/to?u=${encodeURIComponent(location)}`, {
+          allowRedirects: false,
+        });
+        const before = parseUrlCount();
+        const hops = s.resolveRedirects(first, first.request!, { yieldRequests: true });
+        const next = (await hops.next()).value as PreparedRequest;
+        const target = requestTarget(next);
+        const r = await s.send(next);
+        assert.equal(parseUrlCount() - before, parses, `${location}: parses of the pool`);
+        assert.equal(next.url, url, 'the URL as requests sets it');
+        assert.deepEqual(target, parseUrl(url));
+        assert.equal(r.statusCode, 200);
+        assert.equal(server.requests.at(-1)!.url, target.path);
+      }
     } finally {
       await s.close();
     }

@@ -3,6 +3,7 @@
 // once the request's promise settled.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,6 +118,62 @@ test('upload: bytes and string bodies report in slices with the total throughout
     const size = Number(r.text);
     assert.ok(up.calls.every((p) => p.total === size));
     await assertProgress(up.calls, size);
+  }
+});
+
+test('upload: a body of one 64 KiB slice at most goes to undici as bytes; 0, then whole', async () => {
+  await using s = new Session();
+  const adapter = s.getAdapter(server.url) as HTTPAdapter;
+  const bodies: unknown[] = [];
+  const pm = adapter.poolManager;
+  const lookup = pm.connectionFromTarget.bind(pm);
+  pm.connectionFromTarget = (target, settings) => {
+    const pool = lookup(target, settings);
+    const urlopen = pool.urlopen.bind(pool);
+    pool.urlopen = (method, url, options) => {
+      bodies.push(options?.body);
+      return urlopen(method, url, options);
+    };
+    return pool;
+  };
+  const cases: Array<[string, { data?: Buffer | string; json?: unknown }, number]> = [
+    ['bytes', { data: Buffer.alloc(64 * 1024, 1) }, 64 * 1024],
+    ['text', { data: 'é'.repeat(1000) }, 2000],
+    ['json', { json: { a: 'b' } }, 10],
+  ];
+  for (const [what, body, size] of cases) {
+    const up = recorder();
+    const r = await s.post(`${server.url}/echo`, { ...body, onUploadProgress: up.fn });
+    assert.equal(r.text, String(size), what);
+    const given = bodies.at(-1);
+    assert.ok(typeof given === 'string' || given instanceof Uint8Array, `${what}: a plain body`);
+    assert.deepEqual(up.calls, [
+      { transferred: 0, total: size },
+      { transferred: size, total: size },
+    ]);
+  }
+});
+
+test('upload: an Expect: 100-continue body refused before it went is not reported sent', async () => {
+  const refusing = http.createServer((_req, res) => res.end('read'));
+  refusing.on('checkContinue', (_req, res) => {
+    res.writeHead(417);
+    res.end();
+  });
+  await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+  try {
+    await using s = new Session();
+    const up = recorder();
+    const { port } = refusing.address() as AddressInfo;
+    const r = await s.post(`http://127.0.0.1:${port}/`, {
+      data: Buffer.alloc(1000, 1),
+      headers: { Expect: '100-continue' },
+      onUploadProgress: up.fn,
+    });
+    assert.equal(r.statusCode, 417);
+    assert.deepEqual(up.calls, [{ transferred: 0, total: 1000 }]);
+  } finally {
+    refusing.close();
   }
 });
 

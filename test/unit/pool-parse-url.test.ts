@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { LocationParseError } from '../../src/_internal/pool-errors.js';
-import { parseUrl, pathOf } from '../../src/pool/parse-url.js';
+import { parseUrl, pathOf, unscopedHost } from '../../src/pool/parse-url.js';
 
 describe('parseUrl', () => {
   test('scheme and host lower-cased, default ports, path and query kept as given', () => {
@@ -34,6 +34,48 @@ describe('parseUrl', () => {
     assert.equal(t.host, '[::1]');
     assert.equal(t.port, 8080);
     assert.equal(t.authority, '[::1]:8080');
+  });
+
+  test("an IPv6 zone ID keeps its case; '%25' is unescaped in the host; the Host header has none", () => {
+    // python: parse_url('http://[FE80::1%25eTh0]:80/').host == '[fe80::1%eTh0]' (urllib3 2.7)
+    assert.deepEqual(parseUrl('http://[FE80::1%25eTh0]:8080/x?y#z'), {
+      scheme: 'http',
+      host: '[fe80::1%eTh0]',
+      port: 8080,
+      socketPath: null,
+      authority: '[fe80::1]:8080',
+      path: '/x?y',
+      url: 'http://[fe80::1%25eTh0]:8080/x?y',
+      userinfo: null,
+    });
+    assert.equal(parseUrl('https://[fe80::1%25eTh0]:443/').authority, '[fe80::1]');
+    assert.equal(parseUrl('https://[fe80::1%25eTh0]:443/').url, 'https://[fe80::1%25eTh0]/');
+    // A bare '%' as urllib3 takes it; '%25' alone is the zone '25'; escapes in the zone stay.
+    assert.equal(parseUrl('http://[fe80::1%eTh0]/').host, '[fe80::1%eTh0]');
+    assert.equal(parseUrl('http://[FE80::AB%2525]/').host, '[fe80::ab%25]');
+    assert.equal(parseUrl('http://[fe80::1%25]/').host, '[fe80::1%25]');
+    assert.equal(parseUrl('http://[fe80::1%25en%300]/').host, '[fe80::1%en%300]');
+    for (const url of ['http://[fe80::1%eTh0]/', 'http://[FE80::AB%2525]/']) {
+      const t = parseUrl(url);
+      assert.deepEqual(parseUrl(t.url), t, `${url}: its url parses to the same value`);
+    }
+  });
+
+  test('an IPv6 zone ID with a character outside RFC 6874 is LocationParseError', () => {
+    for (const url of [
+      'http://[fe80::1%25e h]/',
+      'http://[fe80::1%25]]/',
+      'http://[fe80::1%25e%zz]/',
+    ]) {
+      assert.throws(() => parseUrl(url), LocationParseError, url);
+    }
+    assert.throws(() => parseUrl('http://[fe80::1%25e h]/'), /the IPv6 zone ID 'e h' is not valid/);
+  });
+
+  test('unscopedHost: the host without its zone ID, any other host as it is', () => {
+    assert.equal(unscopedHost('[fe80::1%eTh0]'), '[fe80::1]');
+    assert.equal(unscopedHost('[::1]'), '[::1]');
+    assert.equal(unscopedHost('example.com'), 'example.com');
   });
 
   test('bad URLs are LocationParseError naming the problem, without credentials', () => {

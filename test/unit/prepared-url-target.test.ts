@@ -6,10 +6,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { LocationParseError } from '../../src/_internal/pool-errors.js';
-import { PreparedRequest } from '../../src/index.js';
+import { InvalidURL, PreparedRequest } from '../../src/index.js';
 import { requestTarget, requestTargetOrNull } from '../../src/models/prepared-request.js';
-import { parseUrl, parseUrlCount } from '../../src/pool/parse-url.js';
-import { type ParamsInput, prepareUrl, prepareUrlTarget } from '../../src/utils/url.js';
+import { parseUrl, parseUrlCount, type RequestTarget } from '../../src/pool/parse-url.js';
+import {
+  checkedUrlTarget,
+  type ParamsInput,
+  prepareUrl,
+  prepareUrlTarget,
+} from '../../src/utils/url.js';
 
 /** [url, params]: the fast path's shapes, then what only the slow path takes. */
 const CASES: [string, ParamsInput?][] = [
@@ -132,4 +137,55 @@ describe('a PreparedRequest after prepare()', () => {
     assert.equal(again.url, 'http://example.net/c');
     assert.equal(parseUrlCount() - before, 1);
   });
+});
+
+/** Redirect targets: requests sends them as they are (no `/` added, no dot segment removed). */
+const LOCATIONS = [
+  'http://127.0.0.1:8080',
+  'http://127.0.0.1:8080?a=1',
+  'https://example.com/a/../b',
+  'http://Example.COM/A#frag',
+  'http://example.com/a%20b?c#d',
+  'http://[::1]:8080/x',
+  'http+unix://%2Ftmp%2Fs.sock',
+  'http://a%20b/',
+  'ftp://x/',
+];
+
+describe('checkedUrlTarget (a redirect hop)', () => {
+  for (const url of LOCATIONS) {
+    test(`${url}: the pool's value of the URL itself, or null where the pool refuses it`, () => {
+      let expected: RequestTarget | null = null;
+      try {
+        expected = parseUrl(url);
+      } catch {}
+      assert.deepEqual(checkedUrlTarget(url), expected);
+    });
+  }
+
+  test('a URL of the fast path is not parsed again; another once', () => {
+    let before = parseUrlCount();
+    assert.equal(checkedUrlTarget('http://127.0.0.1:8080/a?b')?.path, '/a?b');
+    assert.equal(checkedUrlTarget('http://127.0.0.1:8080')?.path, '/');
+    assert.equal(parseUrlCount() - before, 0);
+    before = parseUrlCount();
+    assert.equal(checkedUrlTarget('http://Example.com/a/../b')?.path, '/a/../b');
+    assert.equal(parseUrlCount() - before, 1);
+  });
+
+  for (const url of ['http://[::1/x', 'http://:80/', 'http+unix:///run/x.sock', 'http://*.a/']) {
+    test(`${url}: prepareUrl's error`, () => {
+      let expected: unknown;
+      try {
+        prepareUrl(url);
+      } catch (err) {
+        expected = err;
+      }
+      assert.ok(expected instanceof InvalidURL);
+      assert.throws(
+        () => checkedUrlTarget(url),
+        (err: unknown) => err instanceof InvalidURL && err.message === (expected as Error).message,
+      );
+    });
+  }
 });
