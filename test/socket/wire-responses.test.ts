@@ -431,3 +431,41 @@ describe('Content-Length values urllib3 reads as numbers', () => {
     assert.equal(peer.seen.length, 1);
   });
 });
+
+describe('a server that closes after its response without saying so', () => {
+  test('the next call, GET or POST, goes on a new connection: the FIN that came with the body is seen first', async () => {
+    // No `Connection: close`: the body and the FIN arrive together, and the caller's next request
+    // follows at once. requests checks a pooled connection for a FIN before it reuses it.
+    let connections = 0;
+    const bodies: string[] = [];
+    const peer = await startRawPeer((socket) => {
+      connections++;
+      let buffered = '';
+      socket.on('data', (data) => {
+        buffered += data.toString('latin1');
+        const end = buffered.indexOf('\r\n\r\n');
+        if (end === -1) return;
+        const length = /content-length: *(\d+)/i.exec(buffered.slice(0, end))?.[1];
+        if (buffered.length < end + 4 + Number(length ?? 0)) return;
+        bodies.push(buffered.slice(end + 4));
+        socket.end('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello');
+      });
+    });
+    const s = new Session();
+    try {
+      for (const method of ['GET', 'GET', 'POST', 'POST', 'GET'] as const) {
+        const r = await s.request(method, `http://127.0.0.1:${peer.port}/`, {
+          data: method === 'POST' ? 'a=1' : undefined,
+          timeout: 5000,
+        });
+        assert.equal(r.statusCode, 200, method);
+        assert.equal(r.text, 'hello');
+      }
+      assert.equal(connections, 5, 'one connection a call, each closed by the server');
+      assert.deepEqual(bodies, ['', '', 'a=1', 'a=1', ''], 'each request sent once');
+    } finally {
+      await s.close();
+      await peer.close();
+    }
+  });
+});
