@@ -187,7 +187,6 @@ test('download progress: no call once a call failed mid-body', async () => {
 });
 
 describe('Session.events, the remaining rules', () => {
-
   test("the server's retry is bounded by the Retry's backoffMax", async () => {
     await using s = new Session();
     s.trustEnv = false;

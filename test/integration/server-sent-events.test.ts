@@ -11,7 +11,6 @@ import { type Handler, startServer, type TestServer } from '../helpers/server.js
 const SSE = { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-
 async function take(source: AsyncIterable<ServerSentEvent>, n: number): Promise<ServerSentEvent[]> {
   const out: ServerSentEvent[] = [];
   if (n === 0) return out;
