@@ -24,7 +24,7 @@ import {
   Session,
 } from '../../src/index.js';
 import { fileFromPath } from '../../src/models/body.js';
-import { REAL_CLOCK, type RetryClock } from '../../src/retry.js';
+import { REAL_CLOCK } from '../../src/retry.js';
 import { recordingClock } from '../helpers/retry-clock.js';
 import { startRawPeer, startServer, type TestServer } from '../helpers/server.js';
 import { startUnixServer } from '../helpers/unix-server.js';

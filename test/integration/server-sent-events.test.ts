@@ -4,7 +4,6 @@ import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { ConnectionError, HTTPError, RequestException, Retry, Session } from '../../src/index.js';
 import type { ServerSentEvent } from '../../src/models/event-stream.js';
-import { REAL_CLOCK, type RetryClock } from '../../src/retry.js';
 import { recordingClock } from '../helpers/retry-clock.js';
 import { type Handler, startServer, type TestServer } from '../helpers/server.js';
 
