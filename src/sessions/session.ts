@@ -356,7 +356,13 @@ export class Session extends SessionRedirectMixin {
           );
     try {
       prepared = this.prepareRequest(req);
-      if (quick !== NOT_QUICK && !this.#callEnv!.hasProxies) {
+      // The variables read are those of the given URL's scheme: a prepareRequest override may
+      // have made another (http to https), whose settings are then read whole.
+      if (
+        quick !== NOT_QUICK &&
+        schemeOf(prepared.url ?? '') === quick &&
+        !this.#callEnv!.hasProxies
+      ) {
         adapter = this.getAdapter(prepared.url!);
         // Another adapter may read every setting: it gets them all, read now.
         if (Object.getPrototypeOf(adapter) === HTTPAdapter.prototype) {
