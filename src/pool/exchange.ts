@@ -77,6 +77,8 @@ export class Exchange implements ResponseSource, HeadWatcher, ContinueWatcher, R
   #heldLength: string[] | null = null;
   /** The `Expect: 100-continue` phase (pool/continue-phase.ts), when the call asked for it. */
   readonly #continue: ContinuePhase | null;
+  /** The call's `onRequestSent` (UrlopenOptions). */
+  readonly #sent: (() => void) | undefined;
 
   constructor(
     owner: ExchangeOwner,
@@ -91,6 +93,7 @@ export class Exchange implements ResponseSource, HeadWatcher, ContinueWatcher, R
     signal: AbortSignal | undefined,
     startedAt: number,
     expect: ContinueRequest | null = null,
+    sent?: () => void,
   ) {
     this.startedAt = startedAt;
     this.dispatchedAt = now();
@@ -104,6 +107,7 @@ export class Exchange implements ResponseSource, HeadWatcher, ContinueWatcher, R
     this.#body = body;
     this.#signal = signal;
     this.#continue = expect === null ? null : new ContinuePhase(expect, this);
+    this.#sent = sent;
     this.promise = new Promise<PoolResponse>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -168,6 +172,7 @@ export class Exchange implements ResponseSource, HeadWatcher, ContinueWatcher, R
     this.sentAt = now();
     this.#sending = false;
     this.#timer?.refresh();
+    this.#sent?.();
   }
 
   onHeaders(status: number, raw: Buffer[], resume: () => void, statusText: string): boolean {
