@@ -3,12 +3,15 @@
  * Python requests 2.34 / urllib3 2.7 or shared/API.md, on real local servers.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Progress } from '../../src/adapters/progress.js';
 import { type PreparedRequest, type Request, refreshEnvironment, Session } from '../../src/index.js';
 import { certs, startHttpsServer, type TestHttpsServer } from '../helpers/certs.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { echo, startServer, type TestServer } from '../helpers/server.js';
 
 const CA_VARIABLES = ['REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'] as const;
 
@@ -92,5 +95,63 @@ describe('upload progress of a small body', () => {
     const r = await call;
     assert.equal(r.text, 'ok');
     assert.deepEqual(before.at(-1), { transferred: 1000, total: 1000 });
+  });
+});
+
+describe('the environment after a call that read it as it ended', () => {
+  let server: TestServer;
+  let dir: string;
+  const saved = process.env['NETRC'];
+  before(async () => {
+    server = await startServer((req, res, record) => {
+      if (req.url === '/moved') {
+        res.writeHead(302, { Location: '/landed', 'Content-Length': '0' });
+        return void res.end();
+      }
+      return echo(req, res, record);
+    });
+    dir = mkdtempSync(join(tmpdir(), 'review-netrc-'));
+    writeFileSync(join(dir, 'netrc'), 'machine 127.0.0.1 login ann password s3cret\n');
+  });
+  after(async () => {
+    if (saved === undefined) delete process.env['NETRC'];
+    else process.env['NETRC'] = saved;
+    refreshEnvironment();
+    rmSync(dir, { recursive: true, force: true });
+    await server.close();
+  });
+
+  // hotpath3 (Session.send #completeSettings): a response hook made the call read the whole
+  // environment as it ended, which marked that turn of the event loop as checked; code going on
+  // from the call's await in that turn set NETRC, and the next call did not see it. requests
+  // reads os.environ on every call (a variable set just before a call is used by it).
+  test('NETRC set after a call with a response hook is used by the next call', async () => {
+    delete process.env['NETRC'];
+    refreshEnvironment();
+    await using s = new Session();
+    await s.get(`${server.url}/first`, { hooks: { response: [(r) => r] } });
+    process.env['NETRC'] = join(dir, 'netrc');
+    await s.get(`${server.url}/second`);
+    assert.equal(server.requests.at(-1)!.url, '/second');
+    assert.equal(
+      server.requests.at(-1)!.headers['authorization'],
+      `Basic ${Buffer.from('ann:s3cret').toString('base64')}`,
+    );
+  });
+
+  // The same after a redirect not followed, whose next request (r.next) is made as it ends.
+  test('NETRC set after a call kept at its redirect is used by the next call', async () => {
+    delete process.env['NETRC'];
+    refreshEnvironment();
+    await using s = new Session();
+    const r = await s.get(`${server.url}/moved`, { allowRedirects: false });
+    assert.equal(r.next?.url, `${server.url}/landed`);
+    process.env['NETRC'] = join(dir, 'netrc');
+    await s.get(`${server.url}/second`);
+    assert.equal(server.requests.at(-1)!.url, '/second');
+    assert.equal(
+      server.requests.at(-1)!.headers['authorization'],
+      `Basic ${Buffer.from('ann:s3cret').toString('base64')}`,
+    );
   });
 });
