@@ -9,7 +9,12 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Progress } from '../../src/adapters/progress.js';
-import { type PreparedRequest, type Request, refreshEnvironment, Session } from '../../src/index.js';
+import {
+  type PreparedRequest,
+  type Request,
+  refreshEnvironment,
+  Session,
+} from '../../src/index.js';
 import { certs, startHttpsServer, type TestHttpsServer } from '../helpers/certs.js';
 import { echo, startServer, type TestServer } from '../helpers/server.js';
 
