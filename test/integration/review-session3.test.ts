@@ -10,12 +10,14 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Progress } from '../../src/adapters/progress.js';
 import {
+  HTTPAdapter,
   type PreparedRequest,
   type Request,
   refreshEnvironment,
   Session,
 } from '../../src/index.js';
 import { certs, startHttpsServer, type TestHttpsServer } from '../helpers/certs.js';
+import { startH2Server } from '../helpers/h2-server.js';
 import { echo, startServer, type TestServer } from '../helpers/server.js';
 
 const CA_VARIABLES = ['REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'] as const;
@@ -100,6 +102,46 @@ describe('upload progress of a small body', () => {
     const r = await call;
     assert.equal(r.text, 'ok');
     assert.deepEqual(before.at(-1), { transferred: 1000, total: 1000 });
+  });
+
+  test('over HTTP/2 as well', async () => {
+    let answerH2: (() => void) | null = null;
+    let bodyInH2: (() => void) | null = null;
+    const received = new Promise<void>((resolve) => {
+      bodyInH2 = resolve;
+    });
+    const h2 = await startH2Server({
+      handler: async ({ stream }) => {
+        const go = new Promise<void>((resolve) => {
+          answerH2 = resolve;
+        });
+        bodyInH2!();
+        await go;
+        stream.respond({ ':status': 200 });
+        stream.end('ok');
+      },
+    });
+    const s = new Session();
+    s.mount('https://', new HTTPAdapter({ http2: true }));
+    try {
+      const calls: Progress[] = [];
+      const call = s.post(`${h2.url}/up`, {
+        data: Buffer.alloc(1000, 1),
+        verify: certs().caFile,
+        onUploadProgress: (p) => calls.push({ ...p }),
+      });
+      await received;
+      for (let i = 0; i < 100 && calls.at(-1)?.transferred !== 1000; i++) await sleep(10);
+      const before = calls.map((p) => ({ ...p }));
+      answerH2!();
+      const r = await call;
+      assert.equal(r.text, 'ok');
+      assert.equal(r.raw?.version, 20);
+      assert.deepEqual(before.at(-1), { transferred: 1000, total: 1000 });
+    } finally {
+      await s.close();
+      await h2.close();
+    }
   });
 });
 
