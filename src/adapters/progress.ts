@@ -131,13 +131,16 @@ async function* countChunks(
 
 /**
  * The expected decoded body size: Content-Length when the body is not content-encoded (a coded
- * body's length on the wire says nothing of its decoded size) and the response has a body.
+ * body's length on the wire says nothing of its decoded size), not framed by Transfer-Encoding,
+ * and the response has a body.
  */
 export function expectedDownload(method: string, raw: RawResponse): number | null {
   const status = raw.status;
   if (method === 'HEAD' || status === 204 || status === 304 || status < 200) return 0;
   const coding = raw.headers['content-encoding'];
   if (coding !== undefined && String(coding).trim().toLowerCase() !== 'identity') return null;
+  // Transfer-Encoding frames the body: a Content-Length beside it says nothing (RFC 9112 §6.3).
+  if (raw.headers['transfer-encoding'] !== undefined) return null;
   return byteCount(raw.headers['content-length']);
 }
 

@@ -639,6 +639,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
       return;
     }
     conn.used = true;
+    conn.responseEnded();
     if (this.#serveWaiter(conn)) return;
     if (this.#idle.length < this.#idleLimit) {
       conn.idle = true;

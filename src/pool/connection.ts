@@ -34,6 +34,43 @@ export type ClientOptions = Omit<Client.Options, 'connect'>;
 
 let nextId = 0;
 
+/**
+ * Turns of the event loop, counted while first responses end. A server that closes after its
+ * response without saying so (no `Connection: close`) sends its FIN with the body, yet Node hands
+ * us the FIN in a later read callback, after the promise callbacks of the read that ended the
+ * response: a request the caller sends at once on that connection would be written to a socket
+ * the server has closed. So a connection's second request, when its first response ended in this
+ * turn, is handed to undici in the next turn, when such a FIN has been seen: then undici opens a
+ * new socket for it (urllib3 checks a pooled connection for a FIN before each reuse; undici waits
+ * a turn before it reuses a socket for its own queue). A connection that carried a second
+ * request has shown that its server keeps it open, and is not held again: the common path waits
+ * on nothing.
+ */
+let turn = 0;
+let counting = false;
+/** Requests held for the next turn, three entries each: connection, options, handler. */
+const held: unknown[] = [];
+
+function nextTurn(): void {
+  turn++;
+  counting = false;
+  const count = held.length;
+  for (let i = 0; i < count; i += 3) {
+    const handler = held[i + 2] as Dispatcher.DispatchHandler;
+    try {
+      (held[i] as PooledConnection).client!.dispatch(
+        held[i + 1] as Dispatcher.DispatchOptions,
+        handler,
+      );
+    } catch (err) {
+      handler.onError?.(err as Error);
+    }
+  }
+  // A dispatch above may hold a request for the turn after (its connection's response ended in
+  // this one): it stays.
+  held.splice(0, count);
+}
+
 /** A kept-alive connection to one origin, reused request after request. */
 export class PooledConnection {
   /** Unique id, for logs and diagnostics. */
@@ -70,6 +107,10 @@ export class PooledConnection {
   readonly marks: ConnectMarks = connectMarks();
   /** Requests handed to it so far: the first one reports the connect phases, later ones are reused. */
   requests = 0;
+  /** The turn (see `turn`) in which the first HTTP/1.1 response on its socket ended. */
+  #endedIn = -1;
+  /** Responses ended on its socket (undici may open a new one for it). */
+  #responses = 0;
   readonly #owner: ConnectionOwner;
 
   constructor(
@@ -173,7 +214,18 @@ export class PooledConnection {
       process.nextTick(() => handler.onError(err));
       return;
     }
-    this.client!.dispatch(options, handler);
+    if (this.#endedIn === turn) held.push(this, options, handler);
+    else this.client!.dispatch(options, handler);
+  }
+
+  /** An HTTP/1.1 response on it ended and it is kept for another request. */
+  responseEnded(): void {
+    if (++this.#responses !== 1) return; // its server kept this socket open before
+    this.#endedIn = turn;
+    if (!counting) {
+      counting = true;
+      setImmediate(nextTurn);
+    }
   }
 
   /**
@@ -201,6 +253,7 @@ export class PooledConnection {
 
   readonly #onConnect = (): void => {
     this.connected = true;
+    this.#responses = 0;
     this.#owner.connectionUp(this);
   };
 

@@ -75,6 +75,10 @@ export class Exchange implements ResponseSource, HeadWatcher, ContinueWatcher, R
   #guard: HeadGuard | null = null;
   /** Content-Length values the guard kept from undici (pool/head-guard.ts), reported as sent. */
   #heldLength: string[] | null = null;
+  /** They give the body's length (not when invalid, or beside Transfer-Encoding). */
+  #lengthFrames = true;
+  /** The head's framing was suspect: the connection is not reused. */
+  #suspect = false;
   /** The `Expect: 100-continue` phase (pool/continue-phase.ts), when the call asked for it. */
   readonly #continue: ContinuePhase | null;
   /** The call's `onRequestSent` (UrlopenOptions). */
@@ -198,7 +202,7 @@ export class Exchange implements ResponseSource, HeadWatcher, ContinueWatcher, R
     this.bodyGoes();
     this.#resume = resume;
     this.phase = 'body';
-    this.expected = expectedLength(this.#method, status, headers);
+    this.expected = this.#lengthFrames ? expectedLength(this.#method, status, headers) : null;
     const version = this.conn.version;
     // HTTP/2 has no reason phrase: give the standard one, as the layers above show it.
     const reason = version === 20 && !statusText ? (STATUS_CODES[status] ?? '') : statusText;
@@ -220,7 +224,9 @@ export class Exchange implements ResponseSource, HeadWatcher, ContinueWatcher, R
   onComplete(): void {
     const response = this.#response!;
     // A request whose body was never sent was not framed: its connection is not reused.
-    this.#finish(!closesConnection(response.headers) && this.#continue?.skipped !== true);
+    this.#finish(
+      !this.#suspect && !closesConnection(response.headers) && this.#continue?.skipped !== true,
+    );
     response.end();
   }
 
@@ -260,8 +266,13 @@ export class Exchange implements ResponseSource, HeadWatcher, ContinueWatcher, R
     this.#continue?.open();
   }
 
-  heldContentLength(values: string[]): void {
+  heldContentLength(values: string[], frames: boolean): void {
     this.#heldLength = values;
+    this.#lengthFrames = frames;
+  }
+
+  suspectFraming(): void {
+    this.#suspect = true;
   }
 
   badHead(err: Error): void {

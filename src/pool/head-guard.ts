@@ -7,8 +7,12 @@
  * - informational (1xx) heads before the final one are skipped (RFC 9110 §15.2; undici drops the
  *   connection on an unsolicited `100 Continue`);
  * - Content-Length is read as urllib3 reads it: equal repeated values are one value (RFC 9110
- *   §8.6), unequal ones are InvalidHeader, and a 204 or 304 has no body whatever it says (undici
- *   would wait for, or complain about, the bytes it announces);
+ *   §8.6), unequal ones are InvalidHeader, one that is not a length (`abc`, `-5`, `5, abc`) is
+ *   ignored and the body read to the close, and a 204 or 304 has no body whatever it says (undici
+ *   refuses a bad value, and would wait for, or complain about, the bytes a 204 announces);
+ * - beside Transfer-Encoding, Content-Length is ignored (RFC 9112 §6.3: Transfer-Encoding frames
+ *   the body; undici refuses the pair), and the connection is not reused after such a suspect
+ *   message (the RFC says it ought to be handled as an error);
  * - a HEAD's answer without Content-Length or chunked ends with its head (RFC 9110 §9.3.2), and
  *   its HTTP/1.1 connection stays open (undici's parser would read it to the connection's close).
  * The common head (one Content-Length, a final status) is passed on untouched, without a copy.
@@ -25,8 +29,11 @@ export interface HeadWatcher {
   /**
    * The head's Content-Length values (as sent) when the guard took them out of what undici sees;
    * the exchange still reports them (none: a length the guard added, reported as absent).
+   * `frames`: they give the body's length (false: not a length, or Transfer-Encoding frames it).
    */
-  heldContentLength(values: string[]): void;
+  heldContentLength(values: string[], frames: boolean): void;
+  /** The head's framing is suspect (Content-Length beside Transfer-Encoding): no reuse after it. */
+  suspectFraming(): void;
   /** A `100 Continue` head was skipped: a body held for it may go. */
   continued(): void;
   /** The head cannot be read (e.g. unequal Content-Length values): the exchange fails with it. */
@@ -122,7 +129,6 @@ interface HeadScan {
 
 const LF = 10;
 const CR = 13;
-const COMMA = 44;
 const CONTENT_LENGTH = 'content-length';
 const TRANSFER_ENCODING = 'transfer-encoding';
 
@@ -183,8 +189,9 @@ function isField(buf: Buffer, at: number, name: string): boolean {
 
 /**
  * The head as undici should see it: untouched when it has one plain Content-Length (or none) on
- * a status that has a body (a HEAD's answer without framing gets a zero length); otherwise its Content-Length lines are taken out (204, 304) or made
- * one (equal values), and the exchange keeps reporting the values as sent.
+ * a status that has a body, and no Transfer-Encoding (a HEAD's answer without framing gets a zero
+ * length). Otherwise its Content-Length lines are taken out (204, 304, beside Transfer-Encoding,
+ * not a length) or made one (equal values, `+5`), and the exchange keeps reporting them as sent.
  */
 function fixLength(buf: Buffer, scan: HeadScan, watcher: HeadWatcher): Buffer {
   const { lengths, status } = scan;
@@ -193,41 +200,80 @@ function fixLength(buf: Buffer, scan: HeadScan, watcher: HeadWatcher): Buffer {
     // A HEAD answer without framing: undici's parser would read it as "ends at close" and close
     // a connection that HTTP/1.1 keeps (RFC 9110 §9.3.2: it has no body). A zero length says
     // so; the response reports no Content-Length, as sent.
-    watcher.heldContentLength(NO_VALUES);
+    watcher.heldContentLength(NO_VALUES, true);
     const line = buf.indexOf(LF) + 1;
-    return Buffer.concat([buf.subarray(0, line), ZERO_LENGTH, buf.subarray(line)]);
+    return Buffer.concat([buf.subarray(0, line), ZERO_LENGTH_LINE, buf.subarray(line)]);
   }
   const bodyless = status === 204 || status === 304;
-  // The common head: one Content-Length, no list in it. Checked on the bytes: no strings made.
-  if (!bodyless && lengths.length === 2 && !hasByte(buf, COMMA, lengths[0]!, lengths[1]!))
+  // The common head: one Content-Length of digits. Checked on the bytes: no strings made.
+  if (!bodyless && !scan.coded && lengths.length === 2 && isPlain(buf, lengths[0]!, lengths[1]!))
     return buf;
   const values: string[] = [];
   for (let i = 0; i < lengths.length; i += 2)
     values.push(fieldValue(buf, lengths[i]!, lengths[i + 1]!));
-  if (!bodyless && values.length === 1 && !values[0]!.includes(',')) return buf;
-  const numbers = new Set<string>();
-  for (const value of values) for (const part of value.split(',')) numbers.add(part.trim());
-  for (const n of numbers) if (!/^\d+$/.test(n)) return buf; // undici refuses it, as before
-  if (numbers.size > 1) {
-    watcher.badHead(
-      new PoolInvalidHeader(
-        `Content-Length contained multiple unmatching values (${values.join(', ')})`,
-      ),
-    );
-    return Buffer.alloc(0);
+  let length: bigint | null = null;
+  if (scan.coded) {
+    // urllib3 reads the body as chunked, ignoring the length, before it even reads the values.
+    watcher.suspectFraming();
+  } else {
+    const read = readLength(values);
+    if (read instanceof Error) {
+      watcher.badHead(read);
+      return Buffer.alloc(0);
+    }
+    length = read;
   }
-  watcher.heldContentLength(values);
-  const kept = bodyless ? '' : `Content-Length: ${[...numbers][0]}\r\n`;
+  watcher.heldContentLength(values, length !== null);
+  let kept = '';
+  if (length !== null && !bodyless) kept = `Content-Length: ${length}\r\n`;
+  // A HEAD's answer left without framing would be read to the close: it has no body.
+  else if (watcher.headRequest && !bodyless && !scan.coded) kept = ZERO_LENGTH;
   return rebuild(buf, lengths, kept);
 }
 
-/** Whether `byte` is in `buf` within [start, end). */
-function hasByte(buf: Buffer, byte: number, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) if (buf[i] === byte) return true;
-  return false;
+/**
+ * The body length Content-Length `values` give, as urllib3 reads them: every comma-separated part
+ * an integer (an optional sign, digits), all equal, not negative. Unequal integers are
+ * InvalidHeader; a part that is not an integer, or a negative length, gives null: the length is
+ * unknown, and the body runs to the close.
+ */
+function readLength(values: readonly string[]): bigint | null | Error {
+  let length: bigint | null = null;
+  let unmatching = false;
+  for (const value of values) {
+    for (const part of value.split(',')) {
+      const text = part.trim();
+      if (!INTEGER.test(text)) return null;
+      const n = BigInt(text);
+      if (length === null) length = n;
+      else if (n !== length) unmatching = true;
+    }
+  }
+  if (unmatching) {
+    return new PoolInvalidHeader(
+      `Content-Length contained multiple unmatching values (${values.join(', ')})`,
+    );
+  }
+  return length !== null && length >= 0n ? length : null;
+}
+const INTEGER = /^[+-]?\d+$/;
+
+/** Whether the header line [start, end) has a value of digits only (spaces around them). */
+function isPlain(buf: Buffer, start: number, end: number): boolean {
+  let i = start;
+  while (buf[i] !== 58 /* : */) i++; // the line is a Content-Length field: its colon is there
+  i++;
+  while (buf[i] === 32 || buf[i] === 9) i++;
+  const first = i;
+  while (i < end && buf[i]! >= 48 && buf[i]! <= 57) i++;
+  if (i === first) return false;
+  while (buf[i] === 32 || buf[i] === 9) i++;
+  if (buf[i] === CR) i++;
+  return i === end - 1; // at the line's LF
 }
 const NO_VALUES: string[] = [];
-const ZERO_LENGTH = Buffer.from('Content-Length: 0\r\n', 'latin1');
+const ZERO_LENGTH = 'Content-Length: 0\r\n';
+const ZERO_LENGTH_LINE = Buffer.from(ZERO_LENGTH, 'latin1');
 
 /** The value of the header line [start, end). */
 function fieldValue(buf: Buffer, start: number, end: number): string {

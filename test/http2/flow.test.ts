@@ -44,9 +44,14 @@ describe('HTTP/2 flow control and limits', () => {
       const r = await s.get(`${srv.url}/big`, { stream: true, verify: verify() });
       assert.equal(r.raw?.version, 20);
       // Not reading: the server must stall after the flow-control windows and buffers fill.
+      // Filling them takes longer on a loaded machine, so wait for `written` to hold still for
+      // 300 ms (bounded); a server that never pauses writes all of SIZE, caught just below.
       await new Promise((resolve) => setTimeout(resolve, 400));
-      const stalled = written;
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      let stalled = -1;
+      for (let i = 0; i < 40 && written !== stalled; i++) {
+        stalled = written;
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
       assert.equal(written, stalled, 'the server is paused');
       assert.ok(stalled < 32 * MiB, `at most a few windows sent, got ${stalled / MiB} MiB`);
       const base = process.memoryUsage().rss;

@@ -10,6 +10,7 @@ import { ConnectionPool } from '../../src/pool/connection-pool.js';
 import { TimeoutConfig } from '../../src/timeout.js';
 import { certs, startHttpsServer } from '../helpers/certs.js';
 import { type H2Stream, startH2Server, trustingTls } from '../helpers/h2-server.js';
+import { waitFor } from '../helpers/wait.js';
 
 /** Holds every answer until `count` streams are open, so they are provably concurrent. */
 function gate(count: () => number, want: number) {
@@ -129,7 +130,12 @@ describe('HTTP/2 multiplexing', () => {
     try {
       const hung = [p.urlopen('GET', '/a'), p.urlopen('GET', '/b')];
       for (const h of hung) h.catch(() => {});
-      const third = p.urlopen('GET', '/c', { timeout: new TimeoutConfig({ pool: 200 }) });
+      // Taken once the connection is up: a loaded machine took longer than the pool timeout to
+      // connect, and the third call then timed out waiting for the connection, not a stream.
+      await waitFor(() => p.stats.streams === 2);
+      // A read timeout so that a third stream, wrongly opened, fails instead of hanging.
+      const timeout = new TimeoutConfig({ pool: 200, read: 5_000 });
+      const third = p.urlopen('GET', '/c', { timeout });
       await assert.rejects(third, EmptyPoolError);
       assert.equal(p.stats.streams, 2);
       assert.equal(srv.sessions(), 1);
@@ -151,7 +157,7 @@ describe('HTTP/2 multiplexing', () => {
     try {
       await p.urlopen('GET', '/');
       assert.equal(p.stats.free, 1);
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      await waitFor(() => p.stats.connected === 0, { within: 2_000 }); // the default is 4 s
       assert.equal(p.stats.connected, 0, 'closed once idle for keepAliveTimeout');
       await p.urlopen('GET', '/');
       assert.equal(srv.sessions(), 2);

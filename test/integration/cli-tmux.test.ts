@@ -24,7 +24,9 @@ function tmux(...args: string[]): string {
 /** Types `line` in the pane and waits (bounded) until the marker it echoes after is on screen. */
 async function type(line: string, marker: string): Promise<string> {
   tmux('send-keys', '-t', 't', `${line}; echo ${marker}-ok$((6*7))`, 'Enter');
-  for (let i = 0; i < 200; i++) {
+  // Bounded by time, not tries: starting the bin under c8 on a loaded machine can take seconds.
+  const until = Date.now() + 30_000;
+  while (Date.now() < until) {
     const screen = tmux('capture-pane', '-p', '-e', '-J', '-t', 't', '-S', '-100');
     if (screen.includes(`${marker}-ok42`)) return screen;
     await sleep(50);
@@ -65,8 +67,13 @@ test('in a terminal: colours, the binary note, a progress bar redrawn up to 100 
     const piped = await type(`'${BIN}' ${server.url}/j | od -c | grep -c 033`, 'piped');
     assert.match(piped, /\n0\n/);
     await type(`'${BIN}' -d -o slow.bin ${server.url}/slow`, 'dl');
-    await sleep(200); // pipe-pane's cat writes the last bytes a moment later
-    const bytes = readFileSync(raw, 'latin1');
+    // pipe-pane's cat writes the last bytes a moment later: wait (bounded) for the final line.
+    const finalLine = /100 % +\[#{20}\] +163\.8 kB \/ 163\.8 kB/;
+    let bytes = '';
+    for (const until = Date.now() + 5_000; Date.now() < until; await sleep(50)) {
+      bytes = readFileSync(raw, 'latin1');
+      if (finalLine.test(bytes)) break;
+    }
     const redraws = bytes.match(/\r\s*\d+ % +\[[# ]{20}\]/g) ?? [];
     assert.ok(redraws.length >= 3, `the bar was drawn ${redraws.length} times`);
     const percents = redraws.map((r) => Number(/(\d+) %/.exec(r)![1]));
@@ -76,7 +83,7 @@ test('in a terminal: colours, the binary note, a progress bar redrawn up to 100 
       'percentages only grow',
     );
     assert.equal(percents.at(-1), 100);
-    assert.match(bytes, /100 % +\[#{20}\] +163\.8 kB \/ 163\.8 kB/);
+    assert.match(bytes, finalLine);
     assert.equal(readFileSync(join(dir, 'slow.bin')).length, 20 * 8192);
   } finally {
     tmux('kill-server');

@@ -143,7 +143,9 @@ describe('Streamed downloads', () => {
   });
 
   test('a body that stalls past the read timeout fails the iteration with ReadTimeout', async () => {
-    const r = await s.get(`${server.url}/stall`, { stream: true, timeout: 150 });
+    // The same read timeout first bounds the wait for the headers: 600 ms leaves a loaded
+    // machine room to answer them (150 ms raced it), and the stall never ends.
+    const r = await s.get(`${server.url}/stall`, { stream: true, timeout: 600 });
     await assert.rejects(async () => {
       for await (const _ of r.iterContent({ chunkSize: null })) {
         // the first bytes arrive, then nothing

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import { ClosedPoolError } from '../../src/_internal/pool-errors.js';
 import { ConnectionPool } from '../../src/pool/connection-pool.js';
+import { waitFor } from '../helpers/wait.js';
 
 const EXPECT = { Expect: '100-continue', 'Content-Type': 'text/plain' };
 
@@ -152,10 +153,7 @@ describe('Expect: 100-continue obeys the pool', () => {
       expectContinueTimeout: null,
     });
     const second = pool.urlopen('POST', '/up', { body: 'abc', headers: EXPECT });
-    for (let i = 0; i < 100 && server.counts.opened === 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor(() => server.counts.active === 1 && pool.stats.connected === 1);
     assert.deepEqual(pool.stats, {
       connected: 1,
       free: 0,

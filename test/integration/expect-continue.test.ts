@@ -335,10 +335,11 @@ describe('Expect: 100-continue through a Session', () => {
   });
 
   test('HTTPAdapter({ expectContinueTimeout }) sets the wait for a Session', async (t) => {
-    // The peer never sends 100 and looks at what came 300 ms after the head: with a 50 ms wait
-    // the body is there; with the default 1 s it would not be.
+    // The peer never sends 100 and looks at what came 600 ms after the head: with a 50 ms wait
+    // the body is there (with room for a late timer on a loaded machine); with the default 1 s
+    // it would not be.
     const p = await peer({
-      pause: 300,
+      pause: 600,
       answer: null,
       final: 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n',
       bodyLength: 3,

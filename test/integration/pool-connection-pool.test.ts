@@ -18,6 +18,7 @@ import {
 import { ConnectionPool } from '../../src/pool/connection-pool.js';
 import { TimeoutConfig } from '../../src/timeout.js';
 import { type Handler, startServer, type TestServer } from '../helpers/server.js';
+import { waitFor } from '../helpers/wait.js';
 
 interface Echoed {
   method: string;
@@ -186,7 +187,7 @@ describe('ConnectionPool bodies', () => {
       const r = await pool.urlopen('GET', '/', { preloadContent: false });
       r.close();
       assert.equal(r.closed, true);
-      await sleep(20);
+      await waitFor(() => pool.stats.connected === 0);
       assert.deepEqual(pool.stats, {
         connected: 0,
         free: 0,
@@ -278,12 +279,12 @@ describe('ConnectionPool keep-alive and maxsize', () => {
     diagnostics.subscribe('requests-ts:pool:connection-discarded', onDiscard);
     try {
       const calls = Array.from({ length: 5 }, () => pool.urlopen('GET', '/'));
-      for (let i = 0; i < 50 && server.requests.length < 5; i++) await sleep(5);
+      await waitFor(() => server.requests.length >= 5);
       assert.equal(server.connections(), 5);
       assert.equal(pool.stats.running, 5);
       open();
       await Promise.all(calls);
-      for (let i = 0; i < 50 && closedSockets.length < 3; i++) await sleep(5);
+      await waitFor(() => closedSockets.length >= 3);
       assert.equal(closedSockets.length, 3);
       assert.equal(pool.stats.free, 2);
       assert.equal(pool.stats.connected, 2);
@@ -303,7 +304,7 @@ describe('ConnectionPool keep-alive and maxsize', () => {
     const pool = poolFor(server, { maxsize: 2, block: true });
     try {
       const calls = Array.from({ length: 5 }, () => pool.urlopen('GET', '/'));
-      for (let i = 0; i < 50 && server.requests.length < 2; i++) await sleep(5);
+      await waitFor(() => server.requests.length >= 2);
       assert.deepEqual(pool.stats, {
         connected: 2,
         free: 0,
@@ -354,7 +355,7 @@ describe('ConnectionPool keep-alive and maxsize', () => {
       const first = pool.urlopen('GET', '/');
       const controller = new AbortController();
       const waiting = pool.urlopen('GET', '/', { signal: controller.signal });
-      for (let i = 0; i < 50 && pool.stats.pending < 1; i++) await sleep(5);
+      await waitFor(() => pool.stats.pending >= 1);
       assert.equal(pool.stats.pending, 1);
       const reason = new Error('no longer needed');
       controller.abort(reason);
@@ -377,13 +378,13 @@ describe('ConnectionPool keep-alive and maxsize', () => {
     try {
       const busy = pool.urlopen('GET', '/');
       const waiting = pool.urlopen('GET', '/');
-      for (let i = 0; i < 50 && server.requests.length < 1; i++) await sleep(5);
+      await waitFor(() => server.requests.length >= 1);
       await pool.close();
       await assert.rejects(waiting, ClosedPoolError);
       await assert.rejects(pool.urlopen('GET', '/'), /Pool is closed/);
       open();
       assert.equal((await busy).status, 200);
-      for (let i = 0; i < 50 && pool.stats.connected > 0; i++) await sleep(5);
+      await waitFor(() => pool.stats.connected === 0);
       assert.equal(pool.stats.connected, 0);
     } finally {
       await server.close();
@@ -396,7 +397,7 @@ describe('ConnectionPool keep-alive and maxsize', () => {
     try {
       await echoed(pool, 'GET', '/');
       server.server.closeIdleConnections(); // the server's keep-alive expiry: FIN on an idle socket
-      for (let i = 0; i < 50 && pool.stats.connected > 0; i++) await sleep(5);
+      await waitFor(() => pool.stats.connected === 0);
       assert.deepEqual(pool.stats, {
         connected: 0,
         free: 0,
@@ -418,7 +419,7 @@ describe('ConnectionPool keep-alive and maxsize', () => {
     const pool = poolFor(server, { keepAliveTimeout: 30 });
     try {
       await echoed(pool, 'GET', '/');
-      for (let i = 0; i < 60 && pool.stats.connected > 0; i++) await sleep(10);
+      await waitFor(() => pool.stats.connected === 0, { within: 2_000 }); // the default is 4 s
       assert.equal(pool.stats.connected, 0);
       assert.equal(pool.stats.free, 0);
     } finally {

@@ -4,11 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ClosedPoolError, LocationParseError } from '../../src/_internal/pool-errors.js';
 import { ConnectionPool } from '../../src/pool/connection-pool.js';
 import { PoolManager } from '../../src/pool/pool-manager.js';
 import { type Handler, startServer, type TestServer } from '../helpers/server.js';
+import { waitFor } from '../helpers/wait.js';
 
 describe('PoolManager', () => {
   const servers: TestServer[] = [];
@@ -68,7 +68,7 @@ describe('PoolManager', () => {
       assert.equal(poolB.closed, true);
       assert.equal(poolA.closed, false);
       await assert.rejects(poolB.urlopen('GET', '/'), ClosedPoolError);
-      for (let i = 0; i < 50 && poolB.stats.connected > 0; i++) await sleep(5);
+      await waitFor(() => poolB.stats.connected === 0);
       assert.equal(poolB.stats.connected, 0);
       // b again: a fresh pool, and a (now least recent) is evicted
       const again = await pm.urlopen('GET', `${b.url}/`);
@@ -93,13 +93,13 @@ describe('PoolManager', () => {
     try {
       const pending = pm.urlopen('GET', `${s1.url}/`);
       const pool = pm.connectionFromUrl(s1.url);
-      for (let i = 0; i < 50 && s1.requests.length < 1; i++) await sleep(5);
+      await waitFor(() => s1.requests.length >= 1);
       await pm.urlopen('GET', `${servers[1]!.url}/`); // evicts s1's pool
       assert.equal(pool.closed, true);
       release();
       const r = await pending;
       assert.equal(Buffer.from(r.data!).toString(), 'slow');
-      for (let i = 0; i < 50 && pool.stats.connected > 0; i++) await sleep(5);
+      await waitFor(() => pool.stats.connected === 0);
       assert.deepEqual(pool.stats, {
         connected: 0,
         free: 0,

@@ -145,7 +145,7 @@ await s.get('http://u:urlsecret@127.0.0.1:${process.env.NEVER_PORT ?? 9}/x', {
       );
       const run = spawnSync(process.execPath, ['--import', 'tsx', file], {
         encoding: 'utf8',
-        timeout: 30_000,
+        timeout: 120_000, // only a hang reaches it: tsx start-up alone took 10 s under CI load
       });
       assert.notEqual(run.status, 0);
       const text = run.stderr;

@@ -95,7 +95,9 @@ describe('retry loop: read timeouts', () => {
       res.end('ok');
     };
   };
-  const timeout = new TimeoutConfig({ read: 100 });
+  // The retry must get its answer within the same read timeout: 500 ms leaves a loaded machine
+  // room for that (100 ms raced it); the first attempt never answers, so it always fires.
+  const timeout = new TimeoutConfig({ read: 500 });
 
   test('GET is retried after a read timeout', async () => {
     await withServer(hangOnce(), async (server, pm) => {

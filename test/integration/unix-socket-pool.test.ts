@@ -98,12 +98,15 @@ describe('Unix sockets in the pool layer', () => {
     const filler: net.Socket[] = [];
     try {
       await once(holder.stdout, 'data');
+      const settled: Promise<unknown>[] = [];
       for (let i = 0; i < 2; i++) {
         const c = net.connect({ path });
         c.on('error', () => {});
         filler.push(c);
+        // Connected (queued) or refused: either way the queue is full once both have settled.
+        settled.push(new Promise((done) => c.once('connect', done).once('error', done)));
       }
-      await new Promise((done) => setTimeout(done, 50));
+      await Promise.all(settled);
       const err = await requests.get(`http+unix://${encodeURIComponent(path)}/`).then(
         () => assert.fail('no error'),
         (e: unknown) => e as Error,

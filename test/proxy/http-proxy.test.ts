@@ -18,6 +18,7 @@ import { TimeoutConfig } from '../../src/timeout.js';
 import { certs, startHttpsServer } from '../helpers/certs.js';
 import { startProxy } from '../helpers/proxy.js';
 import { closedPort, startRawPeer, startServer } from '../helpers/server.js';
+import { waitFor } from '../helpers/wait.js';
 
 const BASIC = `Basic ${Buffer.from('user:p@ss').toString('base64')}`;
 const AUTH = ['user', 'p@ss'] as const;
@@ -267,7 +268,7 @@ describe('proxies that misbehave during CONNECT', () => {
       pm.urlopen('GET', 'https://origin.invalid/', { retries: false, timeout }),
       ConnectTimeoutError,
     );
-    for (let i = 0; i < 50 && !closed; i++) await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => closed);
     assert.equal(closed, true);
   });
 });

@@ -11,6 +11,7 @@ import { TimeoutConfig } from '../../src/timeout.js';
 import { certs, startHttpsServer } from '../helpers/certs.js';
 import { closedPort, startRawPeer, startServer } from '../helpers/server.js';
 import { startSocksServer } from '../helpers/socks.js';
+import { waitFor } from '../helpers/wait.js';
 
 function text(r: { data: Uint8Array | null }): string {
   return Buffer.from(r.data ?? []).toString();
@@ -115,7 +116,7 @@ describe('SOCKS proxies', () => {
       pm.urlopen('GET', 'http://localhost:1/', { retries: false, timeout }),
       ConnectTimeoutError,
     );
-    for (let i = 0; i < 50 && !closed; i++) await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => closed);
     assert.equal(closed, true);
   });
 

@@ -284,3 +284,188 @@ describe('the read timeout bounds every wait for bytes', () => {
     });
   });
 });
+
+/** A peer that answers the first request on each connection with `answer`, then closes. */
+async function closingPeer(answer: string) {
+  let connections = 0;
+  const peer = await startRawPeer((socket: net.Socket) => {
+    connections++;
+    socket.once('data', () => socket.end(answer));
+  });
+  return { ...peer, connections: () => connections };
+}
+
+describe('Content-Length beside Transfer-Encoding (RFC 9112 §6.3)', () => {
+  test('the chunked body is read, the length reported as sent, the connection not reused', async (t) => {
+    const answers = [
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 100\r\n\r\n2\r\nok\r\n0\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n',
+      // No InvalidHeader for unequal values: urllib3 ignores the length before it reads them.
+      'HTTP/1.1 200 OK\r\nContent-Length: 16\r\nContent-Length: 32\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok',
+    ];
+    const peer = await answeringPeer((_head, i) => answers[i]!);
+    const s = sessionWith(new Retry({ total: 3 }));
+    t.after(() => Promise.all([s.close(), peer.close()]));
+    const lengths = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await s.get(`${peer.url}/${i}`, { timeout: { read: 1000 } });
+      assert.equal(r.statusCode, 200);
+      assert.equal(r.text, 'ok');
+      assert.equal(r.headers.get('transfer-encoding'), 'chunked');
+      lengths.push(r.headers.get('content-length'));
+    }
+    assert.deepEqual(lengths, ['100', '3', '16, 32']);
+    assert.equal((await s.get(`${peer.url}/after`)).text, 'ok');
+    assert.equal(peer.seen.length, 4, 'nothing failed, so nothing was retried');
+    // The message is suspect: a connection is not reused after one.
+    assert.deepEqual(
+      peer.seen.map((x) => x.connection),
+      [1, 2, 3, 4],
+    );
+  });
+
+  test('a chunked body cut short says so, not how much of the ignored length is missing', async (t) => {
+    const peer = await closingPeer(
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 100\r\n\r\n2\r\nok\r\n',
+    );
+    const s = sessionWith();
+    t.after(() => Promise.all([s.close(), peer.close()]));
+    const err = await s.get(`${peer.url}/`).then(
+      () => assert.fail('no error'),
+      (e: Error) => e,
+    );
+    assert.equal(err.name, 'ChunkedEncodingError');
+    assert.doesNotMatch(err.message, /expected/);
+  });
+});
+
+describe('a Content-Length that is not a length (urllib3 ignores it)', () => {
+  const head = (value: string) => `HTTP/1.1 200 OK\r\nContent-Length: ${value}\r\n\r\n`;
+
+  test('abc, -5, 5 with abc, empty or 0x5: the body is read to the close, the header as sent', async () => {
+    const cases: [string, string][] = [
+      [head('abc'), 'abc'],
+      [head('-5'), '-5'],
+      [head('5, abc'), '5, abc'],
+      [head('-5, -5'), '-5, -5'],
+      [head(''), ''],
+      [head('0x5'), '0x5'],
+      ['HTTP/1.1 200 OK\r\nContent-Length: 5\r\ncontent-length: abc\r\n\r\n', '5, abc'],
+    ];
+    for (const [answer, reported] of cases) {
+      const peer = await closingPeer(`${answer}hello world`);
+      const s = sessionWith();
+      try {
+        const r = await s.get(`${peer.url}/`);
+        assert.equal(r.statusCode, 200, answer);
+        assert.equal(r.text, 'hello world', answer);
+        assert.equal(r.headers.get('content-length'), reported);
+        assert.equal((await s.get(`${peer.url}/again`)).text, 'hello world');
+        assert.equal(peer.connections(), 2, 'the body ran to the close: a new connection');
+      } finally {
+        await Promise.all([s.close(), peer.close()]);
+      }
+    }
+  });
+
+  test('on a connection the server keeps open, the read runs to the read timeout, as urllib3', async (t) => {
+    const peer = await answeringPeer(() => `${head('abc')}hello`);
+    const s = sessionWith();
+    t.after(() => Promise.all([s.close(), peer.close()]));
+    await assert.rejects(s.get(`${peer.url}/`, { timeout: { read: 200 } }), {
+      name: 'ReadTimeout',
+    });
+  });
+
+  test('a 304 or a HEAD answer with one is bodyless and keeps its connection', async (t) => {
+    const answers = [
+      'HTTP/1.1 304 Not Modified\r\nContent-Length: abc\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok',
+    ];
+    const peer = await answeringPeer((_head, i) => answers[i]!);
+    const s = sessionWith();
+    t.after(() => Promise.all([s.close(), peer.close()]));
+    const notModified = await s.get(`${peer.url}/a`, { timeout: { read: 1000 } });
+    assert.equal(notModified.statusCode, 304);
+    assert.equal(notModified.headers.get('content-length'), 'abc');
+    const head = await s.head(`${peer.url}/b`, { timeout: { read: 1000 } });
+    assert.equal(head.content.length, 0);
+    assert.equal(head.headers.get('content-length'), '-1');
+    assert.equal((await s.get(`${peer.url}/c`)).text, 'ok');
+    assert.equal(peer.connections(), 1);
+  });
+});
+
+describe('Content-Length values urllib3 reads as numbers', () => {
+  test("' 5 ', '+5' and '05' are the length 5, on one kept-alive connection", async (t) => {
+    const values = ['  5  ', '\t5', '+5', '05', '+5, 5'];
+    const peer = await answeringPeer(
+      (_head, i) => `HTTP/1.1 200 OK\r\nContent-Length: ${values[i]}\r\n\r\nhello`,
+    );
+    const s = sessionWith();
+    t.after(() => Promise.all([s.close(), peer.close()]));
+    const reported = [];
+    for (let i = 0; i < values.length; i++) {
+      const r = await s.get(`${peer.url}/${i}`, { timeout: { read: 1000 } });
+      assert.equal(r.text, 'hello', values[i]);
+      reported.push(r.headers.get('content-length'));
+    }
+    assert.deepEqual(
+      reported,
+      ['5  ', '5', '+5', '05', '+5, 5'],
+      'as sent, as requests reports them',
+    );
+    assert.equal(peer.connections(), 1);
+  });
+
+  test('5 and -5 are two unequal values: InvalidHeader, not retried', async (t) => {
+    const peer = await answeringPeer(() => 'HTTP/1.1 200 OK\r\nContent-Length: 5, -5\r\n\r\nhello');
+    const s = sessionWith(new Retry({ total: 3 }));
+    t.after(() => Promise.all([s.close(), peer.close()]));
+    await assert.rejects(s.get(`${peer.url}/`, { timeout: { read: 1000 } }), {
+      name: 'InvalidHeader',
+      message: 'Content-Length contained multiple unmatching values (5, -5)',
+    });
+    assert.equal(peer.seen.length, 1);
+  });
+});
+
+describe('a server that closes after its response without saying so', () => {
+  test('the next call, GET or POST, goes on a new connection: the FIN that came with the body is seen first', async () => {
+    // No `Connection: close`: the body and the FIN arrive together, and the caller's next request
+    // follows at once. requests checks a pooled connection for a FIN before it reuses it.
+    let connections = 0;
+    const bodies: string[] = [];
+    const peer = await startRawPeer((socket) => {
+      connections++;
+      let buffered = '';
+      socket.on('data', (data) => {
+        buffered += data.toString('latin1');
+        const end = buffered.indexOf('\r\n\r\n');
+        if (end === -1) return;
+        const length = /content-length: *(\d+)/i.exec(buffered.slice(0, end))?.[1];
+        if (buffered.length < end + 4 + Number(length ?? 0)) return;
+        bodies.push(buffered.slice(end + 4));
+        socket.end('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello');
+      });
+    });
+    const s = new Session();
+    try {
+      for (const method of ['GET', 'GET', 'POST', 'POST', 'GET'] as const) {
+        const r = await s.request(method, `http://127.0.0.1:${peer.port}/`, {
+          data: method === 'POST' ? 'a=1' : undefined,
+          timeout: 5000,
+        });
+        assert.equal(r.statusCode, 200, method);
+        assert.equal(r.text, 'hello');
+      }
+      assert.equal(connections, 5, 'one connection a call, each closed by the server');
+      assert.deepEqual(bodies, ['', '', 'a=1', 'a=1', ''], 'each request sent once');
+    } finally {
+      await s.close();
+      await peer.close();
+    }
+  });
+});

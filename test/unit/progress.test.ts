@@ -7,6 +7,7 @@ import { MemoryRawResponse } from '../../src/adapters/memory-raw.js';
 import {
   byteCount,
   CountedRawResponse,
+  expectedDownload,
   type Progress,
   ProgressReporter,
 } from '../../src/adapters/progress.js';
@@ -58,4 +59,12 @@ test('byteCount: digits only', () => {
   assert.equal(byteCount('0'), 0);
   for (const bad of ['', ' 13', '13 ', '-1', '1e3', '0x10', undefined, null, ['13']])
     assert.equal(byteCount(bad as string), null, String(bad));
+});
+
+test('expectedDownload: a Content-Length beside Transfer-Encoding is no expected size', () => {
+  const raw = (headers: Record<string, string>) =>
+    new MemoryRawResponse(200, 'OK', headers, 'http://127.0.0.1/', Buffer.from('ok'));
+  assert.equal(expectedDownload('GET', raw({ 'content-length': '2' })), 2);
+  const both = raw({ 'transfer-encoding': 'chunked', 'content-length': '100' });
+  assert.equal(expectedDownload('GET', both), null);
 });
