@@ -2,7 +2,7 @@
  * A fake RetryClock for tests: time moves only when something sleeps, and every sleep is
  * recorded, so backoff and Retry-After waits are observed without waiting.
  */
-import type { RetryClock } from '../../src/retry.js';
+import { REAL_CLOCK, type RetryClock } from '../../src/retry.js';
 
 export interface FakeClock extends RetryClock {
   /** Every sleep asked for, in ms, in order. */
@@ -30,6 +30,19 @@ export function fakeClock(start = Date.UTC(2024, 0, 1, 12, 0, 0)): FakeClock {
       sleeps.push(ms);
       signals.push(signal);
       now += ms;
+    },
+  };
+}
+
+/** A clock on real time that records the waits asked of it and waits 1 ms instead. */
+export function recordingClock(): RetryClock & { waits: number[] } {
+  const waits: number[] = [];
+  return {
+    waits,
+    now: REAL_CLOCK.now,
+    sleep: (ms, signal) => {
+      waits.push(ms);
+      return REAL_CLOCK.sleep(1, signal);
     },
   };
 }

@@ -25,6 +25,7 @@ import {
 } from '../../src/index.js';
 import { fileFromPath } from '../../src/models/body.js';
 import { REAL_CLOCK, type RetryClock } from '../../src/retry.js';
+import { recordingClock } from '../helpers/retry-clock.js';
 import { startRawPeer, startServer, type TestServer } from '../helpers/server.js';
 import { startUnixServer } from '../helpers/unix-server.js';
 
@@ -186,18 +187,6 @@ test('download progress: no call once a call failed mid-body', async () => {
 });
 
 describe('Session.events, the remaining rules', () => {
-  function recordingClock(): RetryClock & { waits: number[] } {
-    const waits: number[] = [];
-    return {
-      waits,
-      now: REAL_CLOCK.now,
-      sleep: (ms, signal) => {
-        waits.push(ms);
-        return REAL_CLOCK.sleep(1, signal);
-      },
-    };
-  }
-
   test("the server's retry is bounded by the Retry's backoffMax", async () => {
     await using s = new Session();
     s.trustEnv = false;

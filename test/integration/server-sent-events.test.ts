@@ -5,23 +5,11 @@ import { gzipSync } from 'node:zlib';
 import { ConnectionError, HTTPError, RequestException, Retry, Session } from '../../src/index.js';
 import type { ServerSentEvent } from '../../src/models/event-stream.js';
 import { REAL_CLOCK, type RetryClock } from '../../src/retry.js';
+import { recordingClock } from '../helpers/retry-clock.js';
 import { type Handler, startServer, type TestServer } from '../helpers/server.js';
 
 const SSE = { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A clock that records the waits asked of it and waits 1 ms instead. */
-function recordingClock(): RetryClock & { waits: number[] } {
-  const waits: number[] = [];
-  return {
-    waits,
-    now: REAL_CLOCK.now,
-    sleep: (ms, signal) => {
-      waits.push(ms);
-      return REAL_CLOCK.sleep(1, signal);
-    },
-  };
-}
 
 async function take(source: AsyncIterable<ServerSentEvent>, n: number): Promise<ServerSentEvent[]> {
   const out: ServerSentEvent[] = [];
