@@ -428,6 +428,8 @@ function countUpload(
   const given = options.body;
   const gated = /100-continue/i.test(request.headers.get('Expect') ?? '');
   options.body = countedUpload(given, total, reporter, gated);
+  // A body handed to undici whole is reported whole once a try has written it.
+  if (options.body === given) options.onRequestSent = () => reporter.sent();
   // A body counted as a stream needs making again for a retry (a plain one is sent again as is).
   if (options.body !== given && request.bodyIsReplayable) {
     options.rewindBody = () => countedUpload(request.bodyForSend(), total, reporter, gated);

@@ -61,8 +61,9 @@ export class ProgressReporter implements BodyCounter {
   whole: number | null = null;
 
   /**
-   * The response head came: a body handed to undici whole was written by then (undici writes a
-   * bytes body with the request head, in one `socket.write`, before it reads any answer).
+   * A body handed to undici whole was written: a try's request went (UrlopenOptions'
+   * `onRequestSent`), or the response head came (undici writes a bytes body with the request
+   * head, in one `socket.write`, before it reads any answer).
    */
   sent(): void {
     const whole = this.whole;
@@ -85,7 +86,7 @@ const UPLOAD_SLICE = 64 * 1024;
  *
  * Bytes and strings of one slice at most stay as they are, on undici's fast path for them (an
  * iterable body costs a generator and undici's async writer per request): reported as 0 now and
- * whole at {@link ProgressReporter.sent}. Unless `gated`: an `Expect: 100-continue` request may
+ * whole at {@link ProgressReporter.sent}, once written. Unless `gated`: an `Expect: 100-continue` request may
  * be answered before its body goes, so only what is pulled counts.
  */
 export function countedUpload(

@@ -342,6 +342,7 @@ export class ConnectionPool implements ConnectionOwner, ExchangeOwner {
       call.signal,
       startedAt,
       h2Expect ? null : expect,
+      call.options.onRequestSent,
     );
     this.#running++;
     const options: Dispatcher.DispatchOptions = {

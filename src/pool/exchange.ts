@@ -81,6 +81,8 @@ export class Exchange implements ResponseSource, HeadWatcher, ContinueWatcher, R
   #suspect = false;
   /** The `Expect: 100-continue` phase (pool/continue-phase.ts), when the call asked for it. */
   readonly #continue: ContinuePhase | null;
+  /** The call's `onRequestSent` (UrlopenOptions). */
+  readonly #sent: (() => void) | undefined;
 
   constructor(
     owner: ExchangeOwner,
@@ -95,6 +97,7 @@ export class Exchange implements ResponseSource, HeadWatcher, ContinueWatcher, R
     signal: AbortSignal | undefined,
     startedAt: number,
     expect: ContinueRequest | null = null,
+    sent?: () => void,
   ) {
     this.startedAt = startedAt;
     this.dispatchedAt = now();
@@ -108,6 +111,7 @@ export class Exchange implements ResponseSource, HeadWatcher, ContinueWatcher, R
     this.#body = body;
     this.#signal = signal;
     this.#continue = expect === null ? null : new ContinuePhase(expect, this);
+    this.#sent = sent;
     this.promise = new Promise<PoolResponse>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -172,6 +176,7 @@ export class Exchange implements ResponseSource, HeadWatcher, ContinueWatcher, R
     this.sentAt = now();
     this.#sending = false;
     this.#timer?.refresh();
+    this.#sent?.();
   }
 
   onHeaders(status: number, raw: Buffer[], resume: () => void, statusText: string): boolean {

@@ -44,6 +44,12 @@ export interface UrlopenOptions {
    * @internal
    */
   context?: CallContext | undefined;
+  /**
+   * Called when a try's request, head and body, was written to its connection (each try): what
+   * upload progress reports a body handed to undici whole by.
+   * @internal
+   */
+  onRequestSent?: (() => void) | undefined;
 }
 
 /** The header map of a raw response: lower-cased names, repeated headers as arrays. */

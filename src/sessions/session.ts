@@ -27,7 +27,12 @@ import { ACCEPT_ENCODING } from '../pool/decoders.js';
 import type { CertInput } from '../pool/tls.js';
 import { CaseInsensitiveDict, dictStore } from '../structures.js';
 import { TimeoutConfig, type TimeoutInput } from '../timeout.js';
-import { type EnvironmentSnapshot, environment, environmentForCall } from '../utils/environment.js';
+import {
+  callSettled,
+  type EnvironmentSnapshot,
+  environment,
+  environmentForCall,
+} from '../utils/environment.js';
 import { getNetrcAuth } from '../utils/netrc.js';
 import { getEnvironProxies, type ProxiesMap, resolveProxies } from '../utils/proxies.js';
 import type { ParamValue } from '../utils/url.js';
@@ -356,7 +361,13 @@ export class Session extends SessionRedirectMixin {
           );
     try {
       prepared = this.prepareRequest(req);
-      if (quick !== NOT_QUICK && !this.#callEnv!.hasProxies) {
+      // The variables read are those of the given URL's scheme: a prepareRequest override may
+      // have made another (http to https), whose settings are then read whole.
+      if (
+        quick !== NOT_QUICK &&
+        schemeOf(prepared.url ?? '') === quick &&
+        !this.#callEnv!.hasProxies
+      ) {
         adapter = this.getAdapter(prepared.url!);
         // Another adapter may read every setting: it gets them all, read now.
         if (Object.getPrototypeOf(adapter) === HTTPAdapter.prototype) {
@@ -531,6 +542,8 @@ export class Session extends SessionRedirectMixin {
     // redirect needs it.
     const quickAdapter = (options as CallSendOptions)[QUICK_ADAPTER];
     let quick = quickAdapter !== undefined;
+    // A hook or a redirect reads the environment as the call ends (see callSettled).
+    let readLate = false;
     try {
       const adapter = quickAdapter ?? this.getAdapter(request.url!);
       const start = performance.now();
@@ -540,6 +553,7 @@ export class Session extends SessionRedirectMixin {
       // HTTPAdapter measures up to the headers (requests' elapsed); other adapters get the call.
       if (r.elapsed === 0) r.elapsed = performance.now() - start;
       if (request.hooks.response.length > 0) {
+        readLate = true;
         if (quick) {
           this.#completeSettings(request, kwargs, (options as CallSendOptions)[QUICK_VERIFY]);
           quick = false;
@@ -550,6 +564,7 @@ export class Session extends SessionRedirectMixin {
       this.#persistCookies(r);
       const allowRedirects = options.allowRedirects ?? true;
       const redirect = r.isRedirect;
+      if (redirect) readLate = true;
       if (quick && redirect) {
         this.#completeSettings(request, kwargs, (options as CallSendOptions)[QUICK_VERIFY]);
       }
@@ -574,7 +589,10 @@ export class Session extends SessionRedirectMixin {
       if (!kwargs.stream && !bodyAtHand(r)) await r.read();
       return r;
     } finally {
-      if (given === undefined) context.end();
+      if (given === undefined) {
+        context.end();
+        if (readLate) callSettled();
+      }
     }
   }
 

@@ -6,7 +6,8 @@
  * is called. The proxy and CA bundle variables are compared on every call, as requests reads
  * `os.environ` per call (a variable set just before a call is used by it); the others (no_proxy,
  * REQUEST_METHOD, NETRC, HOME) once per turn of the event loop, since each `process.env` read
- * costs a native call. A Session call compares only those its first request uses
+ * costs a native call (a turn also ends where a Session call whose redirect or hook read them
+ * settles, see `callSettled`). A Session call compares only those its first request uses
  * (`environmentForCall`), and the rest when a redirect or a hook needs them (Session.send).
  * netrc files are looked for at most once a second (utils/netrc.ts).
  */
@@ -112,6 +113,15 @@ export function environmentForCall(https: boolean, ca: boolean): EnvironmentSnap
   }
   if (changed) snapshot = read();
   return snapshot;
+}
+
+/**
+ * A Session call whose redirect or hook read the environment settled: the next read compares the
+ * once-per-turn variables again. The code going on from the call's await runs in the turn of that
+ * read, and a variable it sets before its next call is to be used by that call.
+ */
+export function callSettled(): void {
+  checkedThisTurn = false;
 }
 
 /**
