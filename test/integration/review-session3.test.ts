@@ -17,6 +17,7 @@ import {
   Session,
 } from '../../src/index.js';
 import { certs, startHttpsServer, type TestHttpsServer } from '../helpers/certs.js';
+import { type SavedEnvironment, saveEnvironment } from '../helpers/environment.js';
 import { startH2Server } from '../helpers/h2-server.js';
 import { echo, startServer, type TestServer } from '../helpers/server.js';
 
@@ -24,17 +25,13 @@ const CA_VARIABLES = ['REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'] as const;
 
 describe('a Session subclass whose prepareRequest changes the scheme', () => {
   let tlsServer: TestHttpsServer;
-  const saved = new Map<string, string | undefined>();
+  let saved: SavedEnvironment;
   before(async () => {
-    for (const name of CA_VARIABLES) saved.set(name, process.env[name]);
+    saved = saveEnvironment(CA_VARIABLES);
     tlsServer = await startHttpsServer();
   });
   afterEach(() => {
-    for (const [name, value] of saved) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-    refreshEnvironment();
+    saved.restore();
   });
   after(async () => {
     await tlsServer.close();

@@ -13,6 +13,7 @@ import {
   type SessionSendOptions,
 } from '../../src/index.js';
 import { certs, startHttpsServer, type TestHttpsServer } from '../helpers/certs.js';
+import { type SavedEnvironment, saveEnvironment } from '../helpers/environment.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
 const VARIABLES = ['REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE', 'https_proxy', 'HTTPS_PROXY'] as const;
@@ -20,9 +21,9 @@ const VARIABLES = ['REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE', 'https_proxy', 'HTTPS
 describe('the environment of a call, read as its requests need it', () => {
   let tlsServer: TestHttpsServer;
   let plain: TestServer;
-  const saved = new Map<string, string | undefined>();
+  let saved: SavedEnvironment;
   before(async () => {
-    for (const name of VARIABLES) saved.set(name, process.env[name]);
+    saved = saveEnvironment(VARIABLES);
     tlsServer = await startHttpsServer();
     plain = await startServer((req, res) => {
       if (req.url === '/to-https') {
@@ -40,11 +41,7 @@ describe('the environment of a call, read as its requests need it', () => {
     refreshEnvironment();
   }
   afterEach(() => {
-    for (const [name, value] of saved) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-    refreshEnvironment();
+    saved.restore();
   });
   after(async () => {
     await plain.close();
