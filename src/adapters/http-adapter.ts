@@ -14,6 +14,7 @@ import { CallContext } from '../pool/call-context.js';
 import type { ConnectionPool } from '../pool/connection-pool.js';
 import { PoolManager, type PoolManagerOptions } from '../pool/pool-manager.js';
 import { ProxyManager } from '../pool/proxy-manager.js';
+import { expectLine } from '../pool/request-headers.js';
 import { type CertInput, checkCertShape, type TlsSettings, tlsSettingsFrom } from '../pool/tls.js';
 import type { PoolBody, RawResponse, UrlopenOptions } from '../pool/types.js';
 import { Retry } from '../retry.js';
@@ -426,7 +427,8 @@ function countUpload(
   const reporter = new ProgressReporter(callback);
   const total = byteCount(request.headers.get('Content-Length'));
   const given = options.body;
-  const gated = /100-continue/i.test(request.headers.get('Expect') ?? '');
+  // The pool's own reading of Expect: a body it holds for a 100 counts only as it is pulled.
+  const gated = expectLine(options.headers) !== null;
   options.body = countedUpload(given, total, reporter, gated);
   // A body handed to undici whole is reported whole once a try has written it.
   if (options.body === given) options.onRequestSent = () => reporter.sent();

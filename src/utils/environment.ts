@@ -59,6 +59,14 @@ function endTurn(): void {
   checkedThisTurn = false;
 }
 
+/** Whether WATCHED[i] differs from what was last seen of it (which it then becomes). */
+function changedAt(env: NodeJS.ProcessEnv, i: number): boolean {
+  const value = env[WATCHED[i]!];
+  if (value === seen[i]) return false;
+  seen[i] = value;
+  return true;
+}
+
 /** The current snapshot, re-read when a watched variable changed. */
 export function environment(): EnvironmentSnapshot {
   // The proxy and CA variables on every call; the rest once per turn of the event loop.
@@ -70,11 +78,7 @@ export function environment(): EnvironmentSnapshot {
   const env = process.env;
   let changed = snapshot === null;
   for (let i = 0; i < count; i++) {
-    const value = env[WATCHED[i]!];
-    if (value !== seen[i]) {
-      seen[i] = value;
-      changed = true;
-    }
+    if (changedAt(env, i)) changed = true;
   }
   if (changed) snapshot = read();
   return snapshot!;
@@ -95,21 +99,12 @@ export function environmentForCall(https: boolean, ca: boolean): EnvironmentSnap
     checkedThisTurn = true;
     setImmediate(endTurn);
     for (let i = PER_CALL; i < WATCHED.length; i++) {
-      const value = env[WATCHED[i]!];
-      if (value !== seen[i]) {
-        seen[i] = value;
-        changed = true;
-      }
+      if (changedAt(env, i)) changed = true;
     }
   }
   const indices = https ? (ca ? HTTPS_PROXY_AND_CA_VARS : HTTPS_PROXY_VARS) : HTTP_PROXY_VARS;
   for (let k = 0; k < indices.length; k++) {
-    const i = indices[k]!;
-    const value = env[WATCHED[i]!];
-    if (value !== seen[i]) {
-      seen[i] = value;
-      changed = true;
-    }
+    if (changedAt(env, indices[k]!)) changed = true;
   }
   if (changed) snapshot = read();
   return snapshot;
